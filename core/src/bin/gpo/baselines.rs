@@ -1,0 +1,35 @@
+//! `gpo baselines`: the baseline table with the paper's protocol.
+
+use gpo_core::eval::run::{Method, PriorMethod, UniformMethod, run_methods};
+
+use crate::cli::{BaselinesArgs, Common};
+
+pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
+    for task in args.task.tasks() {
+        let survey = crate::cli::load(common, task, &args.selection)?;
+        let methods: Vec<&dyn Method> = vec![&UniformMethod, &PriorMethod];
+        let table = run_methods(
+            &survey,
+            &methods,
+            &args.splits,
+            &args.seeds,
+            |method, split, seed, score| {
+                eprintln!(
+                    "{task} {method:>8} split {split} seed {seed}: {:.4} over {} pairs",
+                    score.value, score.pairs
+                );
+            },
+        )?;
+        if args.json {
+            println!("{}", serde_json::to_string(&table)?);
+        } else {
+            println!(
+                "{} — {}\n{}",
+                task.title(),
+                table.metric,
+                table.to_markdown()
+            );
+        }
+    }
+    Ok(())
+}

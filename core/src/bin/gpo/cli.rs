@@ -1,0 +1,136 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gpo_core::data::{LoadOptions, QuestionSubset, RespondentSelection, Task};
+
+#[derive(Parser)]
+#[command(
+    name = "gpo",
+    version,
+    about = "Group Preference Optimization: few-shot alignment to groups and people"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: Common,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args, Clone)]
+pub struct Common {
+    /// Survey data folder (default: ../shared/data beside the checkout).
+    #[arg(long, global = true, env = "GPO_DATA_DIR")]
+    pub data: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Inspect the survey data.
+    Data(DataArgs),
+    /// Baseline alignment scores with the paper's protocol.
+    Baselines(BaselinesArgs),
+}
+
+#[derive(Args)]
+pub struct DataArgs {
+    #[command(subcommand)]
+    pub command: DataCommand,
+}
+
+#[derive(Subcommand)]
+pub enum DataCommand {
+    /// Per task: questions, respondents, pairs, options per question, what was dropped and why.
+    Stats {
+        #[arg(long, default_value = "all")]
+        task: TaskChoice,
+        #[command(flatten)]
+        selection: Selection,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TaskChoice {
+    Oqa,
+    Goqa,
+    Gd4,
+    All,
+}
+
+impl TaskChoice {
+    pub fn tasks(self) -> Vec<Task> {
+        match self {
+            TaskChoice::Oqa => vec![Task::Oqa],
+            TaskChoice::Goqa => vec![Task::Goqa],
+            TaskChoice::Gd4 => vec![Task::Gd4],
+            TaskChoice::All => Task::ALL.to_vec(),
+        }
+    }
+}
+
+/// Which questions and respondents of a task to use.
+#[derive(Args, Clone, Default)]
+pub struct Selection {
+    /// OpinionQA question subset: `all` or `disagreement500` (the paper's 500 questions).
+    #[arg(long, default_value = "all")]
+    pub subset: String,
+    /// Respondents: `all`, `paper22` (the paper's 22 OpinionQA groups) or a comma list of names.
+    #[arg(long, default_value = "all")]
+    pub groups: String,
+}
+
+impl Selection {
+    pub fn load_options(&self, task: Task) -> anyhow::Result<LoadOptions> {
+        let questions = match self.subset.as_str() {
+            "all" => QuestionSubset::All,
+            "disagreement500" => QuestionSubset::Disagreement500,
+            other => bail!("--subset: unknown subset '{other}' (all, disagreement500)"),
+        };
+        let respondents = match self.groups.as_str() {
+            "all" => RespondentSelection::All,
+            "paper22" => RespondentSelection::Paper22,
+            list => {
+                RespondentSelection::Named(list.split(',').map(|s| s.trim().to_string()).collect())
+            }
+        };
+        // Selections apply to OpinionQA only when asked for all tasks at once.
+        let _ = task;
+        Ok(LoadOptions {
+            questions,
+            respondents,
+        })
+    }
+}
+
+#[derive(Args)]
+pub struct BaselinesArgs {
+    #[arg(long)]
+    pub task: TaskChoice,
+    /// Meta-train fractions.
+    #[arg(long, value_delimiter = ',', default_values_t = vec![0.4, 0.6, 0.8])]
+    pub splits: Vec<f64>,
+    #[arg(long, value_delimiter = ',', default_values_t = vec![0u64, 1, 2])]
+    pub seeds: Vec<u64>,
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Print the table as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Loads one task with the selection, naming the data folder on failure.
+pub fn load(
+    common: &Common,
+    task: Task,
+    selection: &Selection,
+) -> anyhow::Result<gpo_core::data::Survey> {
+    let dir = gpo_core::data::resolve_data_dir(common.data.as_deref())?;
+    let options = selection.load_options(task)?;
+    gpo_core::data::load_task(task, &dir, &options)
+        .with_context(|| format!("loading {task} from {}", dir.display()))
+}

@@ -1,0 +1,30 @@
+//! `gpo`: the command-line tool. Parsing lives in `cli.rs`, each command in its own file.
+
+mod baselines;
+mod cli;
+mod data;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Data(args) => data::run(&cli.common, args),
+        cli::Command::Baselines(args) => baselines::run(&cli.common, args),
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            // One clear message: the error and its causes (each once), no backtrace.
+            let mut message = error.to_string();
+            for cause in error.chain().skip(1) {
+                let cause = cause.to_string();
+                if !message.contains(&cause) {
+                    message = format!("{message}: {cause}");
+                }
+            }
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

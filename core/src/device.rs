@@ -1,0 +1,63 @@
+//! Choosing where tensors run: Burn's CPU backend (Flex), wgpu (Vulkan/Metal/DX12/WebGPU), CUDA.
+
+use burn::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DeviceChoice {
+    Cpu,
+    Wgpu,
+    Cuda,
+}
+
+impl DeviceChoice {
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "cpu" => Some(Self::Cpu),
+            "wgpu" => Some(Self::Wgpu),
+            "cuda" => Some(Self::Cuda),
+            _ => None,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Cpu => "cpu",
+            Self::Wgpu => "wgpu",
+            Self::Cuda => "cuda",
+        }
+    }
+
+    /// Initialises the device natively; a clear error when the backend is not built in or no
+    /// adapter is available.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn init(self) -> Result<Device, String> {
+        match self {
+            Self::Cpu => Ok(Device::flex()),
+            #[cfg(feature = "wgpu")]
+            Self::Wgpu => Device::wgpu_options()
+                .init()
+                .map_err(|e| format!("wgpu: no usable adapter ({e}); use --device cpu")),
+            #[cfg(not(feature = "wgpu"))]
+            Self::Wgpu => Err("this build has no wgpu backend (build with --features wgpu)".into()),
+            #[cfg(feature = "cuda")]
+            Self::Cuda => Ok(Device::cuda(0)),
+            #[cfg(not(feature = "cuda"))]
+            Self::Cuda => Err("this build has no CUDA backend (build with --features cuda)".into()),
+        }
+    }
+}
+
+/// A short human description of a device (the adapter's name where the backend knows it).
+pub fn describe(device: &Device) -> String {
+    #[cfg(any(feature = "wgpu", feature = "webgpu", feature = "cuda"))]
+    if let Some(identity) = device.identity() {
+        return identity.name;
+    }
+    let debug = format!("{device:?}");
+    if debug.contains("Flex") {
+        "CPU (Flex)".to_string()
+    } else {
+        debug
+    }
+}

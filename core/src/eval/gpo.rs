@@ -1,0 +1,69 @@
+//! GPO as an evaluated method: predictions for protocol episodes, and (natively) a method that
+//! meta-trains on each fold's training respondents, selects on its validation respondents, and
+//! is scored on its test respondents.
+
+use super::protocol::Episode;
+use super::score::{EvalError, Predictor};
+use crate::data::Survey;
+use crate::model::{EpisodeInput, GpoRunner};
+
+/// Respondents predicted per forward pass.
+pub const EVAL_CHUNK: usize = 8;
+
+/// The episodes' inputs: each respondent's answers on its context questions.
+pub fn episode_inputs<'a>(survey: &'a Survey, episodes: &[Episode]) -> Vec<EpisodeInput<'a>> {
+    episodes
+        .iter()
+        .map(|e| {
+            let respondent = &survey.respondents[e.respondent];
+            EpisodeInput {
+                context: e
+                    .context
+                    .iter()
+                    .map(|&q| {
+                        (
+                            q,
+                            respondent
+                                .answer(q)
+                                .expect("context is answered")
+                                .probs
+                                .as_slice(),
+                        )
+                    })
+                    .collect(),
+                targets: e.targets.clone(),
+                truth: None,
+            }
+        })
+        .collect()
+}
+
+/// GPO's predicted distributions for every episode (in chunks of [`EVAL_CHUNK`] respondents).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn predict_episodes(
+    runner: &GpoRunner,
+    survey: &Survey,
+    episodes: &[Episode],
+) -> Vec<Vec<Vec<f32>>> {
+    let inputs = episode_inputs(survey, episodes);
+    inputs
+        .chunks(EVAL_CHUNK)
+        .flat_map(|chunk| runner.predict(chunk))
+        .map(|p| p.probs)
+        .collect()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl Predictor for GpoRunner {
+    fn name(&self) -> String {
+        "gpo".into()
+    }
+
+    fn predict(
+        &self,
+        survey: &Survey,
+        episodes: &[Episode],
+    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        Ok(predict_episodes(self, survey, episodes))
+    }
+}

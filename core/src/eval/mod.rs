@@ -1,0 +1,16 @@
+//! The paper's evaluation protocol and metrics, baselines, and the results table.
+
+pub mod baselines;
+pub mod gpo;
+pub mod knn;
+pub mod metrics;
+pub mod protocol;
+pub mod ridge;
+pub mod run;
+pub mod score;
+pub mod table;
+
+pub use metrics::{Metric, MetricError};
+pub use protocol::{Episode, ProtocolConfig, Split};
+pub use score::{EvalError, Predictor, Score};
+pub use table::{ResultRow, ResultTable};

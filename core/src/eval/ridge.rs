@@ -1,0 +1,118 @@
+//! Per-respondent ridge regression from a (question, option) embedding to the option's logit,
+//! fitted on the respondent's context questions alone (kernel form: n ≤ a few hundred options).
+//! The regularisation strength is chosen on the validation respondents.
+
+use super::protocol::Episode;
+use super::run::{Fold, Method, validation_select};
+use super::score::{EvalError, Predictor};
+use crate::data::Survey;
+use crate::embed::TaskEmbeddings;
+use crate::util::linalg::cholesky_solve;
+
+/// Probability floor before taking logs of the targets.
+const FLOOR: f64 = 0.01;
+pub const LAMBDAS: [f64; 4] = [0.1, 1.0, 10.0, 100.0];
+
+pub struct Ridge<'a> {
+    pub embeddings: &'a TaskEmbeddings,
+    pub lambda: f64,
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| (*x as f64) * (*y as f64))
+        .sum()
+}
+
+impl Ridge<'_> {
+    fn predict_episode(&self, survey: &Survey, episode: &Episode) -> Vec<Vec<f32>> {
+        let e = self.embeddings;
+        let respondent = &survey.respondents[episode.respondent];
+        // Training rows: every option of every context question; targets: centred log-probs.
+        let mut rows: Vec<usize> = Vec::new();
+        let mut targets: Vec<f64> = Vec::new();
+        for &q in &episode.context {
+            let probs = &respondent.answer(q).expect("context is answered").probs;
+            let logs: Vec<f64> = probs.iter().map(|&p| (p as f64).max(FLOOR).ln()).collect();
+            let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+            for (o, l) in logs.iter().enumerate() {
+                rows.push(e.offsets[q] + o);
+                targets.push(l - mean);
+            }
+        }
+        let n = rows.len();
+        let mut gram = vec![0.0; n * n];
+        for i in 0..n {
+            for j in 0..=i {
+                let k = dot(e.row(rows[i]), e.row(rows[j]));
+                gram[i * n + j] = k;
+                gram[j * n + i] = k;
+            }
+            gram[i * n + i] += self.lambda;
+        }
+        let alpha = cholesky_solve(&gram, &targets, n).unwrap_or_else(|| vec![0.0; n]);
+        episode
+            .targets
+            .iter()
+            .map(|&q| {
+                let logits: Vec<f64> = (0..e.options(q))
+                    .map(|o| {
+                        let x = e.option(q, o);
+                        rows.iter()
+                            .zip(&alpha)
+                            .map(|(&r, a)| a * dot(e.row(r), x))
+                            .sum()
+                    })
+                    .collect();
+                softmax(&logits)
+            })
+            .collect()
+    }
+}
+
+pub fn softmax(logits: &[f64]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
+    let total: f64 = exps.iter().sum();
+    exps.iter().map(|e| (e / total) as f32).collect()
+}
+
+impl Predictor for Ridge<'_> {
+    fn name(&self) -> String {
+        format!("ridge(λ={})", self.lambda)
+    }
+
+    fn predict(
+        &self,
+        survey: &Survey,
+        episodes: &[Episode],
+    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        Ok(episodes
+            .iter()
+            .map(|e| self.predict_episode(survey, e))
+            .collect())
+    }
+}
+
+pub struct RidgeMethod<'a> {
+    pub embeddings: &'a TaskEmbeddings,
+}
+
+impl Method for RidgeMethod<'_> {
+    fn name(&self) -> String {
+        "ridge".into()
+    }
+
+    fn build(&self, fold: &Fold) -> Result<Box<dyn Predictor + '_>, EvalError> {
+        let candidates: Vec<Ridge> = LAMBDAS
+            .iter()
+            .map(|&lambda| Ridge {
+                embeddings: self.embeddings,
+                lambda,
+            })
+            .collect();
+        let best = validation_select(fold, candidates)?;
+        Ok(Box::new(best))
+    }
+}

@@ -1,0 +1,71 @@
+//! Attention where every token attends only to the context tokens: keys and values come from
+//! the context alone, so the cost is O((C+T)·C), not the reference's O((C+T)²) mask.
+
+use burn::nn::{Linear, LinearConfig};
+use burn::prelude::*;
+use burn::tensor::activation::softmax;
+
+#[derive(Config, Debug)]
+pub struct ContextAttentionConfig {
+    pub d_model: usize,
+    pub heads: usize,
+}
+
+#[derive(Module, Debug)]
+pub struct ContextAttention {
+    pub query: Linear,
+    pub key: Linear,
+    pub value: Linear,
+    pub output: Linear,
+    pub heads: usize,
+}
+
+/// Score given to padded context keys before the softmax (as Burn's own attention).
+const MASKED: f32 = -1.0e4;
+
+impl ContextAttentionConfig {
+    pub fn init(&self, device: &Device) -> ContextAttention {
+        assert!(
+            self.d_model % self.heads == 0,
+            "d_model must be divisible by heads"
+        );
+        let linear = || LinearConfig::new(self.d_model, self.d_model).init(device);
+        ContextAttention {
+            query: linear(),
+            key: linear(),
+            value: linear(),
+            output: linear(),
+            heads: self.heads,
+        }
+    }
+}
+
+impl ContextAttention {
+    /// # Shapes
+    /// - `queries`: `[batch, n, d_model]` (context and/or target tokens)
+    /// - `context`: `[batch, c, d_model]`
+    /// - `context_pad`: `[batch, c]`, true where the context slot is padding
+    /// - output: `[batch, n, d_model]`
+    pub fn forward(
+        &self,
+        queries: Tensor<3>,
+        context: Tensor<3>,
+        context_pad: Tensor<2, Bool>,
+    ) -> Tensor<3> {
+        let [batch, n, d_model] = queries.dims();
+        let c = context.dims()[1];
+        let (h, d_head) = (self.heads, d_model / self.heads);
+        let split = |x: Tensor<3>, len: usize| x.reshape([batch, len, h, d_head]).swap_dims(1, 2);
+        let q = split(self.query.forward(queries), n); // [b, h, n, dh]
+        let k = split(self.key.forward(context.clone()), c); // [b, h, c, dh]
+        let v = split(self.value.forward(context), c);
+        let scores = q.matmul(k.swap_dims(2, 3)) / (d_head as f64).sqrt(); // [b, h, n, c]
+        let mask = context_pad.reshape([batch, 1, 1, c]);
+        let weights = softmax(scores.mask_fill(mask, MASKED), 3);
+        let out = weights
+            .matmul(v)
+            .swap_dims(1, 2)
+            .reshape([batch, n, d_model]);
+        self.output.forward(out)
+    }
+}

@@ -1,0 +1,172 @@
+//! The GPO transformer: tokens `[x ; y]` for context (question, option) pairs and `[x ; 0]` for
+//! targets, an MLP embedder, an encoder without positional encoding whose attention reads only
+//! the context, and a head giving a mean (softmaxed within each question) and a std per option.
+
+use burn::nn::{Linear, LinearConfig, Relu};
+use burn::prelude::*;
+
+use super::layer::{GpoLayer, GpoLayerConfig};
+use super::segments::{Segments, segment_softmax};
+
+#[derive(Config, Debug)]
+pub struct GpoConfig {
+    /// Width of the (question, option) embedding x.
+    #[config(default = 384)]
+    pub input_dim: usize,
+    #[config(default = 128)]
+    pub d_model: usize,
+    /// Linear layers in the embedder MLP.
+    #[config(default = 4)]
+    pub embed_depth: usize,
+    #[config(default = 6)]
+    pub layers: usize,
+    #[config(default = 4)]
+    pub heads: usize,
+    #[config(default = 128)]
+    pub d_ff: usize,
+    #[config(default = 0.0)]
+    pub dropout: f64,
+}
+
+/// Log-std is clamped to this range before `exp` (keeps the NLL finite).
+const LOG_STD_RANGE: (f32, f32) = (-7.0, 3.0);
+
+#[derive(Module, Debug)]
+pub struct Gpo {
+    pub embedder: Vec<Linear>,
+    pub layers: Vec<GpoLayer>,
+    pub head_hidden: Linear,
+    pub head_out: Linear,
+    pub activation: Relu,
+}
+
+/// Per target token: the softmaxed mean and the std.
+#[derive(Clone, Debug)]
+pub struct GpoOutput {
+    /// `[batch, targets]`
+    pub mean: Tensor<2>,
+    /// `[batch, targets]`
+    pub std: Tensor<2>,
+}
+
+impl GpoConfig {
+    pub fn init(&self, device: &Device) -> Gpo {
+        assert!(
+            self.embed_depth >= 2,
+            "the embedder needs at least two layers"
+        );
+        let mut embedder = vec![LinearConfig::new(self.input_dim + 1, self.d_model).init(device)];
+        for _ in 1..self.embed_depth {
+            embedder.push(LinearConfig::new(self.d_model, self.d_model).init(device));
+        }
+        let layer =
+            GpoLayerConfig::new(self.d_model, self.heads, self.d_ff).with_dropout(self.dropout);
+        Gpo {
+            embedder,
+            layers: (0..self.layers).map(|_| layer.init(device)).collect(),
+            head_hidden: LinearConfig::new(self.d_model, self.d_ff).init(device),
+            head_out: LinearConfig::new(self.d_ff, 2).init(device),
+            activation: Relu::new(),
+        }
+    }
+}
+
+impl Gpo {
+    /// The embedder MLP (ReLU between layers, none after the last).
+    ///
+    /// # Shapes
+    /// - `x`: `[batch, n, input_dim]`, `y`: `[batch, n, 1]` (zeros for targets)
+    /// - output: `[batch, n, d_model]`
+    pub fn embed(&self, x: Tensor<3>, y: Tensor<3>) -> Tensor<3> {
+        let mut h = Tensor::cat(vec![x, y], 2);
+        let last = self.embedder.len() - 1;
+        for (i, linear) in self.embedder.iter().enumerate() {
+            h = linear.forward(h);
+            if i < last {
+                h = self.activation.forward(h);
+            }
+        }
+        h
+    }
+
+    /// Target tokens `[x ; 0]` through the embedder: independent of the context, so callers may
+    /// compute it once per survey and reuse it.
+    ///
+    /// # Shapes
+    /// - `x`: `[batch, n, input_dim]`; output `[batch, n, d_model]`
+    pub fn embed_targets(&self, x: Tensor<3>) -> Tensor<3> {
+        let [batch, n, _] = x.dims();
+        let zeros = Tensor::zeros([batch, n, 1], &x.device());
+        self.embed(x, zeros)
+    }
+
+    /// Encoder and head on embedded tokens: raw (pre-softmax) means and stds.
+    ///
+    /// # Shapes
+    /// - `context`: `[batch, c, d_model]`, `context_pad`: `[batch, c]` (true = padding)
+    /// - `targets`: `[batch, t, d_model]`
+    /// - output: `([batch, t], [batch, t])` raw means and stds
+    pub fn encode(
+        &self,
+        context: Tensor<3>,
+        context_pad: Tensor<2, Bool>,
+        targets: Tensor<3>,
+    ) -> (Tensor<2>, Tensor<2>) {
+        let c = context.dims()[1];
+        let t = targets.dims()[1];
+        let (mut context, mut targets) = (context, targets);
+        let last = self.layers.len().saturating_sub(1);
+        for (i, layer) in self.layers.iter().enumerate() {
+            if i == last {
+                // The context's own update after the last layer is never read.
+                targets = layer.forward(targets, context.clone(), context_pad.clone());
+            } else {
+                let both = Tensor::cat(vec![context.clone(), targets], 1);
+                let out = layer.forward(both, context, context_pad.clone());
+                context = out.clone().narrow(1, 0, c);
+                targets = out.narrow(1, c, t);
+            }
+        }
+        let raw = self
+            .head_out
+            .forward(self.activation.forward(self.head_hidden.forward(targets)));
+        let [batch, t, _] = raw.dims();
+        let mean = raw.clone().narrow(2, 0, 1).reshape([batch, t]);
+        let log_std = raw.narrow(2, 1, 1).reshape([batch, t]);
+        (mean, log_std.clamp(LOG_STD_RANGE.0, LOG_STD_RANGE.1).exp())
+    }
+
+    /// The whole model.
+    ///
+    /// # Shapes
+    /// - `context_x`: `[batch, c, input_dim]`, `context_y`: `[batch, c, 1]`, `context_pad`: `[batch, c]`
+    /// - `target_x`: `[batch, t, input_dim]`; `segments` group the targets into questions
+    /// - output: mean and std, `[batch, t]` each
+    pub fn forward(
+        &self,
+        context_x: Tensor<3>,
+        context_y: Tensor<3>,
+        context_pad: Tensor<2, Bool>,
+        target_x: Tensor<3>,
+        segments: &Segments,
+    ) -> GpoOutput {
+        let context = self.embed(context_x, context_y);
+        let targets = self.embed_targets(target_x);
+        self.forward_embedded(context, context_pad, targets, segments)
+    }
+
+    /// [`Gpo::forward`] from already-embedded tokens.
+    pub fn forward_embedded(
+        &self,
+        context: Tensor<3>,
+        context_pad: Tensor<2, Bool>,
+        targets: Tensor<3>,
+        segments: &Segments,
+    ) -> GpoOutput {
+        let (raw_mean, std) = self.encode(context, context_pad, targets);
+        GpoOutput {
+            mean: segment_softmax(raw_mean, segments),
+            std,
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! GPO: the model, its loss, batching and prediction.
+
+pub mod attention;
+pub mod batch;
+mod gpo;
+pub mod layer;
+pub mod loss;
+pub mod predict;
+pub mod segments;
+
+pub use batch::{EpisodeInput, GpoBatch, build_batch};
+pub use gpo::{Gpo, GpoConfig, GpoOutput};
+pub use predict::{GpoRunner, Prediction};
+#[cfg(test)]
+mod tests;

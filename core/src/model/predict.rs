@@ -1,0 +1,169 @@
+//! Prediction with a trained [`Gpo`]: `predict(context, targets)` for any number of questions with
+//! any number of options, the context-independent target embeddings computed once per survey.
+
+use burn::prelude::*;
+
+use super::batch::{EpisodeInput, GpoBatch, build_batch};
+use super::gpo::{Gpo, GpoOutput};
+use crate::embed::TaskEmbeddings;
+
+/// Per target question: the predicted distribution and GPO's std of each option.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prediction {
+    pub probs: Vec<Vec<f32>>,
+    pub std: Vec<Vec<f32>>,
+}
+
+/// A model bound to one survey's (question, option) embeddings on one device.
+pub struct GpoRunner {
+    pub model: Gpo,
+    pub embeddings: TaskEmbeddings,
+    device: Device,
+    /// `[rows, input_dim]`
+    table: Tensor<2>,
+    /// `[rows, d_model]`: every option as a target token `[x ; 0]` through the embedder.
+    target_table: Tensor<2>,
+}
+
+/// Uploads the task's embedding rows as a `[rows, dim]` tensor.
+pub fn embedding_table(embeddings: &TaskEmbeddings, device: &Device) -> Tensor<2> {
+    Tensor::from_data(
+        TensorData::new(embeddings.data.clone(), [embeddings.rows(), embeddings.dim]),
+        device,
+    )
+}
+
+impl Gpo {
+    /// The model on a batch whose tokens are rows of `table` (used in training).
+    pub fn forward_batch(&self, table: &Tensor<2>, batch: &GpoBatch) -> GpoOutput {
+        let dim = table.dims()[1];
+        let context_x = table
+            .clone()
+            .select(0, batch.context_rows.clone())
+            .reshape([batch.batch, batch.context, dim]);
+        let target_x = table.clone().select(0, batch.target_rows.clone()).reshape([
+            batch.batch,
+            batch.targets,
+            dim,
+        ]);
+        self.forward(
+            context_x,
+            batch.context_y.clone(),
+            batch.context_pad.clone(),
+            target_x,
+            &batch.segments,
+        )
+    }
+}
+
+impl GpoRunner {
+    pub fn new(model: Gpo, embeddings: TaskEmbeddings, device: &Device) -> Self {
+        let table = embedding_table(&embeddings, device);
+        let target_table = model
+            .embed_targets(table.clone().unsqueeze::<3>())
+            .squeeze_dim::<2>(0);
+        Self {
+            model,
+            embeddings,
+            device: device.clone(),
+            table,
+            target_table,
+        }
+    }
+
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Swaps in another model (e.g. a newer training snapshot) over the same embeddings.
+    pub fn set_model(&mut self, model: Gpo) {
+        self.target_table = model
+            .embed_targets(self.table.clone().unsqueeze::<3>())
+            .squeeze_dim::<2>(0);
+        self.model = model;
+    }
+
+    /// Mean and std tensors for a batch of episodes.
+    pub fn forward(&self, episodes: &[EpisodeInput]) -> (GpoBatch, GpoOutput) {
+        let batch = build_batch(&self.embeddings, episodes, &self.device);
+        let dim = self.table.dims()[1];
+        let d_model = self.target_table.dims()[1];
+        let context_x = self
+            .table
+            .clone()
+            .select(0, batch.context_rows.clone())
+            .reshape([batch.batch, batch.context, dim]);
+        let context = self.model.embed(context_x, batch.context_y.clone());
+        let targets = self
+            .target_table
+            .clone()
+            .select(0, batch.target_rows.clone())
+            .reshape([batch.batch, batch.targets, d_model]);
+        let output = self.model.forward_embedded(
+            context,
+            batch.context_pad.clone(),
+            targets,
+            &batch.segments,
+        );
+        (batch, output)
+    }
+
+    /// Splits read-back `[batch, t]` means and stds into per-question predictions.
+    fn split(
+        &self,
+        episodes: &[EpisodeInput],
+        t: usize,
+        mean: &[f32],
+        std: &[f32],
+    ) -> Vec<Prediction> {
+        episodes
+            .iter()
+            .enumerate()
+            .map(|(b, episode)| {
+                let mut at = b * t;
+                let mut prediction = Prediction {
+                    probs: Vec::new(),
+                    std: Vec::new(),
+                };
+                for &q in &episode.targets {
+                    let n = self.embeddings.options(q);
+                    prediction.probs.push(mean[at..at + n].to_vec());
+                    prediction.std.push(std[at..at + n].to_vec());
+                    at += n;
+                }
+                prediction
+            })
+            .collect()
+    }
+
+    /// Predicts each episode's targets (native: reads back synchronously).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn predict(&self, episodes: &[EpisodeInput]) -> Vec<Prediction> {
+        if episodes.is_empty() {
+            return Vec::new();
+        }
+        let (batch, output) = self.forward(episodes);
+        let mean: Vec<f32> = output.mean.try_into_vec_as().expect("reading predictions");
+        let std: Vec<f32> = output.std.try_into_vec_as().expect("reading predictions");
+        self.split(episodes, batch.targets, &mean, &std)
+    }
+
+    /// Predicts each episode's targets, reading back asynchronously (WebGPU in the page).
+    pub async fn predict_async(
+        &self,
+        episodes: &[EpisodeInput<'_>],
+    ) -> Result<Vec<Prediction>, String> {
+        if episodes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (batch, output) = self.forward(episodes);
+        let read = |data: Result<TensorData, _>| -> Result<Vec<f32>, String> {
+            data.map_err(|e| format!("{e:?}"))?
+                .try_into_vec_as::<f32>()
+                .map_err(|e| format!("{e:?}"))
+        };
+        let mean = read(output.mean.into_data_async().await)?;
+        let std = read(output.std.into_data_async().await)?;
+        Ok(self.split(episodes, batch.targets, &mean, &std))
+    }
+}

@@ -1,0 +1,168 @@
+//! Training checkpoints: model, optimizer state, step, sampler state, history and the best
+//! model so far, in one file written atomically (temporary file + rename) and checksummed.
+//!
+//! Layout: `"GPOCKPT1" | u64 n | n bytes JSON meta | 3 × (u64 n | n bytes blob) | sha256`.
+//! The blobs are Burn records (burnpack) of the model, the optimizer and the best model.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::util::rng::Rng;
+
+const MAGIC: &[u8; 8] = b"GPOCKPT1";
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryPoint {
+    pub step: usize,
+    /// Mean training loss since the previous point.
+    pub loss: f64,
+    /// Validation score at this step.
+    pub validation: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointMeta {
+    /// Steps completed.
+    pub step: usize,
+    pub rng: Rng,
+    pub history: Vec<HistoryPoint>,
+    pub best_step: Option<usize>,
+    pub best_score: Option<f64>,
+    /// The training configuration as JSON: a resume must use the same one.
+    pub config: String,
+    /// Identifies the data, split and embeddings trained on.
+    pub fingerprint: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Checkpoint {
+    pub meta: CheckpointMeta,
+    pub model: Vec<u8>,
+    pub optimizer: Vec<u8>,
+    pub best_model: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CheckpointError {
+    #[error("checkpoint {path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("checkpoint {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Checkpoint {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let meta = serde_json::to_vec(&self.meta).expect("checkpoint metadata serialises");
+        let mut out = Vec::with_capacity(
+            64 + meta.len() + self.model.len() + self.optimizer.len() + self.best_model.len(),
+        );
+        out.extend_from_slice(MAGIC);
+        for blob in [&meta, &self.model, &self.optimizer, &self.best_model] {
+            out.extend_from_slice(&(blob.len() as u64).to_le_bytes());
+            out.extend_from_slice(blob);
+        }
+        let checksum = Sha256::digest(&out);
+        out.extend_from_slice(&checksum);
+        out
+    }
+
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Self, CheckpointError> {
+        let bad = |message: &str| CheckpointError::Invalid {
+            path: path.display().to_string(),
+            message: message.into(),
+        };
+        if bytes.len() < 8 + 32 || &bytes[..8] != MAGIC {
+            return Err(bad("not a GPO checkpoint"));
+        }
+        let (body, checksum) = bytes.split_at(bytes.len() - 32);
+        if Sha256::digest(body).as_slice() != checksum {
+            return Err(bad("checksum mismatch (truncated or corrupted)"));
+        }
+        let mut at = 8;
+        let mut blobs = Vec::new();
+        for _ in 0..4 {
+            let len = body.get(at..at + 8).ok_or_else(|| bad("truncated"))?;
+            let len = u64::from_le_bytes(len.try_into().unwrap()) as usize;
+            at += 8;
+            blobs.push(
+                body.get(at..at + len)
+                    .ok_or_else(|| bad("truncated"))?
+                    .to_vec(),
+            );
+            at += len;
+        }
+        if at != body.len() {
+            return Err(bad("trailing bytes"));
+        }
+        let meta: CheckpointMeta =
+            serde_json::from_slice(&blobs[0]).map_err(|e| bad(&format!("metadata: {e}")))?;
+        let best_model = blobs.pop().unwrap();
+        let optimizer = blobs.pop().unwrap();
+        let model = blobs.pop().unwrap();
+        Ok(Self {
+            meta,
+            model,
+            optimizer,
+            best_model,
+        })
+    }
+
+    pub fn save(&self, path: &Path) -> Result<(), CheckpointError> {
+        crate::util::fs::write_atomic(path, &self.to_bytes()).map_err(|source| {
+            CheckpointError::Io {
+                path: path.display().to_string(),
+                source,
+            }
+        })
+    }
+
+    pub fn load(path: &Path) -> Result<Self, CheckpointError> {
+        let bytes = std::fs::read(path).map_err(|source| CheckpointError::Io {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_bytes(&bytes, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_corruption() {
+        let checkpoint = Checkpoint {
+            meta: CheckpointMeta {
+                step: 7,
+                rng: Rng::new(1),
+                history: vec![HistoryPoint {
+                    step: 5,
+                    loss: 0.5,
+                    validation: Some(0.9),
+                }],
+                best_step: Some(5),
+                best_score: Some(0.9),
+                config: "{}".into(),
+                fingerprint: "f".into(),
+            },
+            model: vec![1, 2, 3],
+            optimizer: vec![4],
+            best_model: vec![],
+        };
+        let bytes = checkpoint.to_bytes();
+        assert_eq!(
+            Checkpoint::from_bytes(&bytes, Path::new("c")).unwrap(),
+            checkpoint
+        );
+        assert!(Checkpoint::from_bytes(&bytes[..bytes.len() - 3], Path::new("c")).is_err());
+        let mut flipped = bytes.clone();
+        flipped[12] ^= 4;
+        assert!(Checkpoint::from_bytes(&flipped, Path::new("c")).is_err());
+    }
+}

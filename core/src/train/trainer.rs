@@ -1,0 +1,284 @@
+//! The meta-training loop: sample episodes from training respondents, Gaussian NLL, Adam with
+//! cosine decay; validation respondents pick the best model; resumable from checkpoints.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use burn::store::ModuleRecord;
+use burn::tensor::Bytes;
+
+use super::checkpoint::{Checkpoint, CheckpointError, CheckpointMeta, HistoryPoint};
+use super::config::{TrainConfig, cosine_lr};
+use super::sampler::sample_batch;
+use crate::data::Survey;
+use crate::embed::TaskEmbeddings;
+use crate::eval::protocol::{Episode, episodes};
+use crate::eval::score::{EvalError, score_episodes};
+use crate::model::loss::gaussian_nll;
+use crate::model::predict::embedding_table;
+use crate::model::{Gpo, GpoConfig, GpoRunner, build_batch};
+use crate::util::rng::Rng;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrainError {
+    #[error(transparent)]
+    Checkpoint(#[from] CheckpointError),
+    #[error("resume: {0}")]
+    Resume(String),
+    #[error("validation: {0}")]
+    Eval(#[from] EvalError),
+    #[error("record: {0}")]
+    Record(String),
+    #[error("training diverged at step {step}: loss is {loss}")]
+    Diverged { step: usize, loss: f32 },
+    #[error("no training respondents")]
+    NoData,
+}
+
+/// What a training run learns from.
+pub struct TrainData<'a> {
+    pub survey: &'a Survey,
+    pub embeddings: &'a TaskEmbeddings,
+    pub train: &'a [usize],
+    pub validation: &'a [usize],
+}
+
+/// How a run is carried out.
+pub struct TrainRun {
+    pub config: TrainConfig,
+    pub device: Device,
+    /// Where checkpoints go (none: no checkpoints).
+    pub checkpoint: Option<PathBuf>,
+    pub checkpoint_every: usize,
+    /// Continue from `checkpoint` if it exists.
+    pub resume: bool,
+}
+
+/// Reported after every step.
+#[derive(Clone, Debug)]
+pub struct Progress {
+    pub step: usize,
+    pub total: usize,
+    pub loss: f32,
+    pub last_validation: Option<f64>,
+    pub best_validation: Option<f64>,
+    pub steps_per_second: f64,
+}
+
+pub struct TrainOutcome {
+    /// The model with the best validation score (the last one when there is no validation).
+    pub best: Gpo,
+    pub best_step: usize,
+    pub best_score: Option<f64>,
+    pub history: Vec<HistoryPoint>,
+    pub seconds: f64,
+    pub steps_run: usize,
+}
+
+/// A fresh model, initialised on the CPU (seeded, deterministic) and moved to `device`.
+pub fn init_model(config: &GpoConfig, seed: u64, device: &Device) -> Gpo {
+    let cpu = Device::flex();
+    cpu.seed(seed);
+    let record = config.init(&cpu).into_record();
+    config.init(device).load_record(record)
+}
+
+fn to_bytes(model: &Gpo) -> Result<Vec<u8>, TrainError> {
+    let bytes = model
+        .clone()
+        .into_record()
+        .into_bytes()
+        .map_err(|e| TrainError::Record(format!("{e:?}")))?;
+    Ok(bytes.to_vec())
+}
+
+fn from_bytes(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo, TrainError> {
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes))
+        .map_err(|e| TrainError::Record(format!("{e:?}")))?;
+    config
+        .init(device)
+        .try_load_record(record)
+        .map_err(|e| TrainError::Record(format!("{e:?}")))
+}
+
+/// Validation score of `model` on fixed validation episodes.
+fn validate(
+    runner: &mut GpoRunner,
+    survey: &Survey,
+    episodes: &[Episode],
+    model: Gpo,
+) -> Result<f64, EvalError> {
+    runner.set_model(model);
+    let predictions = crate::eval::gpo::predict_episodes(runner, survey, episodes);
+    Ok(score_episodes(survey, episodes, &predictions)?.value)
+}
+
+pub fn train(
+    data: &TrainData,
+    run: &TrainRun,
+    mut progress: impl FnMut(&Progress),
+) -> Result<TrainOutcome, TrainError> {
+    if data.train.is_empty() {
+        return Err(TrainError::NoData);
+    }
+    let config = &run.config;
+    let device = run.device.clone();
+    let autodiff = device.clone().autodiff();
+    let config_json = config.to_string();
+    let fingerprint = format!(
+        "{}:{}q:{}r:train{:?}:val{:?}:rows{}",
+        data.survey.task,
+        data.survey.questions.len(),
+        data.survey.respondents.len(),
+        data.train,
+        data.validation,
+        data.embeddings.rows()
+    );
+    let mut optimizer: ModuleOptimizer = AdamConfig::new().with_epsilon(1e-8).init();
+    let mut model = init_model(&config.model, config.seed, &autodiff);
+    let mut meta = CheckpointMeta {
+        step: 0,
+        rng: Rng::derived(config.seed, &[0x7A1]),
+        history: Vec::new(),
+        best_step: None,
+        best_score: None,
+        config: config_json.clone(),
+        fingerprint: fingerprint.clone(),
+    };
+    let mut best_model: Option<Gpo> = None;
+    if let (true, Some(path)) = (run.resume, &run.checkpoint) {
+        if path.exists() {
+            let checkpoint = Checkpoint::load(path)?;
+            if checkpoint.meta.config != config_json || checkpoint.meta.fingerprint != fingerprint {
+                return Err(TrainError::Resume(format!(
+                    "{} was written with another configuration or data; remove it or drop --resume",
+                    path.display()
+                )));
+            }
+            model = from_bytes(&config.model, checkpoint.model, &autodiff)?;
+            optimizer = optimizer
+                .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer))
+                .map_err(|e| TrainError::Record(format!("{e:?}")))?;
+            if !checkpoint.best_model.is_empty() {
+                best_model = Some(from_bytes(&config.model, checkpoint.best_model, &device)?);
+            }
+            meta = checkpoint.meta;
+        }
+    }
+
+    let table = embedding_table(data.embeddings, &autodiff);
+    let validation_episodes = episodes(
+        data.survey,
+        data.validation,
+        config.eval_context,
+        config.seed,
+    );
+    let mut runner = GpoRunner::new(model.valid(), data.embeddings.clone(), &device);
+    let started = Instant::now();
+    let start_step = meta.step;
+    let (mut loss_sum, mut loss_count) = (0.0f64, 0usize);
+    let mut last_validation = meta.history.iter().rev().find_map(|h| h.validation);
+    for step in start_step..config.steps {
+        // Re-seeded each step so that a resumed run draws what an uninterrupted one would.
+        autodiff.seed(Rng::derived(config.seed, &[0xD0, step as u64]).next_u64());
+        let batch_episodes = sample_batch(
+            data.survey,
+            data.train,
+            config.batch_size,
+            &config.sampling,
+            &mut meta.rng,
+        );
+        let batch = build_batch(data.embeddings, &batch_episodes, &autodiff);
+        let output = model.forward_batch(&table, &batch);
+        let truth = batch
+            .truth
+            .clone()
+            .expect("training episodes carry the truth");
+        let loss = gaussian_nll(output.mean, output.std, truth, batch.target_valid.clone());
+        let loss_value: f32 = loss.clone().into_scalar();
+        if !loss_value.is_finite() {
+            return Err(TrainError::Diverged {
+                step,
+                loss: loss_value,
+            });
+        }
+        let grads = GradientsParams::from_grads(loss.backward(), &model);
+        model = optimizer.step(
+            cosine_lr(config.learning_rate, step, config.steps),
+            model,
+            grads,
+        );
+        loss_sum += loss_value as f64;
+        loss_count += 1;
+        meta.step = step + 1;
+
+        let last = meta.step == config.steps;
+        if meta.step % config.eval_every.max(1) == 0 || last {
+            let validation = if validation_episodes.is_empty() {
+                None
+            } else {
+                Some(validate(
+                    &mut runner,
+                    data.survey,
+                    &validation_episodes,
+                    model.valid(),
+                )?)
+            };
+            let improved = match (validation, meta.best_score) {
+                (Some(v), Some(b)) => v > b,
+                (Some(_), None) => true,
+                (None, _) => true,
+            };
+            if improved {
+                meta.best_score = validation;
+                meta.best_step = Some(meta.step);
+                best_model = Some(model.valid());
+            }
+            meta.history.push(HistoryPoint {
+                step: meta.step,
+                loss: loss_sum / loss_count.max(1) as f64,
+                validation,
+            });
+            (loss_sum, loss_count) = (0.0, 0);
+            last_validation = validation;
+        }
+        if let Some(path) = &run.checkpoint {
+            if meta.step % run.checkpoint_every.max(1) == 0 || last {
+                let checkpoint = Checkpoint {
+                    meta: meta.clone(),
+                    model: to_bytes(&model)?,
+                    optimizer: optimizer
+                        .into_bytes()
+                        .map_err(|e| TrainError::Record(format!("{e:?}")))?
+                        .to_vec(),
+                    best_model: best_model
+                        .as_ref()
+                        .map(to_bytes)
+                        .transpose()?
+                        .unwrap_or_default(),
+                };
+                checkpoint.save(path)?;
+            }
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        progress(&Progress {
+            step: meta.step,
+            total: config.steps,
+            loss: loss_value,
+            last_validation,
+            best_validation: meta.best_score,
+            steps_per_second: (meta.step - start_step) as f64 / elapsed.max(1e-9),
+        });
+    }
+    let best = best_model.unwrap_or_else(|| model.valid());
+    Ok(TrainOutcome {
+        best,
+        best_step: meta.best_step.unwrap_or(meta.step),
+        best_score: meta.best_score,
+        history: meta.history,
+        seconds: started.elapsed().as_secs_f64(),
+        steps_run: meta.step - start_step,
+    })
+}
