@@ -4,6 +4,7 @@ pub mod bert;
 pub mod cache;
 mod encoder;
 mod error;
+pub mod fill;
 pub mod task;
 pub mod text;
 pub mod tokenizer;

@@ -135,3 +135,19 @@ pub fn load_bert(bytes: Vec<u8>, config: &BertConfig, device: &Device) -> Result
     }
     Ok(model)
 }
+
+/// Environment variable naming the cache folder (embeddings, trained models, bundles).
+pub const CACHE_ENV: &str = "GPO_CACHE_DIR";
+
+/// The cache folder: `explicit`, else `GPO_CACHE_DIR`, else `<repo>/.cache`.
+pub fn resolve_cache_dir(explicit: Option<&Path>) -> Result<PathBuf, EmbedError> {
+    match (explicit, std::env::var_os(CACHE_ENV)) {
+        (Some(path), _) => Ok(path.to_path_buf()),
+        (None, Some(env)) => Ok(PathBuf::from(env)),
+        (None, None) => repo_root().map(|root| root.join(".cache")).ok_or_else(|| {
+            EmbedError::Invalid(format!(
+                "no repository root found; pass --cache or set {CACHE_ENV}"
+            ))
+        }),
+    }
+}

@@ -2,6 +2,9 @@
 //! the similarity-weighted mean, over its k most similar context questions, of the probability
 //! each of its options' closest counterpart got. `k` is chosen on the validation respondents.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
+
 use super::protocol::Episode;
 use super::run::{Fold, Method, validation_select};
 use super::score::{EvalError, Predictor};
@@ -10,53 +13,90 @@ use crate::embed::TaskEmbeddings;
 
 pub const KS: [usize; 4] = [1, 3, 5, 10];
 
-pub struct Knn<'a> {
-    pub embeddings: &'a TaskEmbeddings,
-    pub k: usize,
+/// Unit-length question means and option rows, and a memo of option matchings.
+pub struct KnnIndex<'a> {
+    embeddings: &'a TaskEmbeddings,
+    question_means: Vec<Vec<f32>>,
+    options: Vec<Vec<f32>>,
+    /// (target, context) question → each target option's closest context option.
+    matching: Mutex<HashMap<(usize, usize), Vec<usize>>>,
 }
 
-fn cosine(a: &[f32], b: &[f32]) -> f64 {
-    let (mut ab, mut aa, mut bb) = (0.0f64, 0.0f64, 0.0f64);
-    for (x, y) in a.iter().zip(b) {
-        ab += (*x as f64) * (*y as f64);
-        aa += (*x as f64) * (*x as f64);
-        bb += (*y as f64) * (*y as f64);
+fn unit(mut v: Vec<f32>) -> Vec<f32> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-12);
+    v.iter_mut().for_each(|x| *x /= norm);
+    v
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+impl<'a> KnnIndex<'a> {
+    pub fn new(embeddings: &'a TaskEmbeddings) -> Self {
+        let questions = embeddings.offsets.len() - 1;
+        Self {
+            embeddings,
+            question_means: (0..questions)
+                .map(|q| unit(embeddings.question_mean(q)))
+                .collect(),
+            options: (0..embeddings.rows())
+                .map(|r| unit(embeddings.row(r).to_vec()))
+                .collect(),
+            matching: Mutex::new(HashMap::new()),
+        }
     }
-    ab / (aa.sqrt() * bb.sqrt()).max(1e-12)
+
+    fn matching(&self, target: usize, context: usize) -> Vec<usize> {
+        if let Some(found) = self.matching.lock().expect("memo").get(&(target, context)) {
+            return found.clone();
+        }
+        let e = self.embeddings;
+        let found: Vec<usize> = (0..e.options(target))
+            .map(|o| {
+                let x = &self.options[e.offsets[target] + o];
+                (0..e.options(context))
+                    .max_by(|&a, &b| {
+                        dot(x, &self.options[e.offsets[context] + a])
+                            .total_cmp(&dot(x, &self.options[e.offsets[context] + b]))
+                    })
+                    .expect("a question has options")
+            })
+            .collect();
+        self.matching
+            .lock()
+            .expect("memo")
+            .insert((target, context), found.clone());
+        found
+    }
+}
+
+pub struct Knn<'a> {
+    pub index: &'a KnnIndex<'a>,
+    pub k: usize,
 }
 
 impl Knn<'_> {
     fn predict_episode(&self, survey: &Survey, episode: &Episode) -> Vec<Vec<f32>> {
-        let e = self.embeddings;
         let respondent = &survey.respondents[episode.respondent];
-        let context_means: Vec<(usize, Vec<f32>)> = episode
-            .context
-            .iter()
-            .map(|&q| (q, e.question_mean(q)))
-            .collect();
         episode
             .targets
             .iter()
             .map(|&t| {
-                let mean = e.question_mean(t);
-                let mut neighbours: Vec<(f64, usize)> = context_means
+                let mean = &self.index.question_means[t];
+                let mut neighbours: Vec<(f32, usize)> = episode
+                    .context
                     .iter()
-                    .map(|(q, m)| (cosine(&mean, m), *q))
+                    .map(|&c| (dot(mean, &self.index.question_means[c]), c))
                     .collect();
                 neighbours.sort_by(|a, b| b.0.total_cmp(&a.0));
                 neighbours.truncate(self.k);
-                let options = e.options(t);
+                let options = self.index.embeddings.options(t);
                 let mut scores = vec![0.0f64; options];
                 for (similarity, c) in &neighbours {
-                    let weight = similarity.max(0.0) + 1e-6;
+                    let weight = similarity.max(0.0) as f64 + 1e-6;
                     let probs = &respondent.answer(*c).expect("context is answered").probs;
-                    for (o, score) in scores.iter_mut().enumerate() {
-                        let closest = (0..e.options(*c))
-                            .max_by(|&a, &b| {
-                                cosine(e.option(t, o), e.option(*c, a))
-                                    .total_cmp(&cosine(e.option(t, o), e.option(*c, b)))
-                            })
-                            .expect("a question has options");
+                    for (score, closest) in scores.iter_mut().zip(self.index.matching(t, *c)) {
                         *score += weight * probs[closest] as f64;
                     }
                 }
@@ -89,7 +129,15 @@ impl Predictor for Knn<'_> {
 }
 
 pub struct KnnMethod<'a> {
-    pub embeddings: &'a TaskEmbeddings,
+    pub index: KnnIndex<'a>,
+}
+
+impl<'a> KnnMethod<'a> {
+    pub fn new(embeddings: &'a TaskEmbeddings) -> Self {
+        Self {
+            index: KnnIndex::new(embeddings),
+        }
+    }
 }
 
 impl Method for KnnMethod<'_> {
@@ -101,7 +149,7 @@ impl Method for KnnMethod<'_> {
         let candidates: Vec<Knn> = KS
             .iter()
             .map(|&k| Knn {
-                embeddings: self.embeddings,
+                index: &self.index,
                 k,
             })
             .collect();

@@ -52,16 +52,22 @@ impl Ridge<'_> {
             gram[i * n + i] += self.lambda;
         }
         let alpha = cholesky_solve(&gram, &targets, n).unwrap_or_else(|| vec![0.0; n]);
+        // Primal weights w = Xᵀα: each target option is then one dot product.
+        let mut w = vec![0.0f64; e.dim];
+        for (&r, a) in rows.iter().zip(&alpha) {
+            for (wi, x) in w.iter_mut().zip(e.row(r)) {
+                *wi += a * *x as f64;
+            }
+        }
         episode
             .targets
             .iter()
             .map(|&q| {
                 let logits: Vec<f64> = (0..e.options(q))
                     .map(|o| {
-                        let x = e.option(q, o);
-                        rows.iter()
-                            .zip(&alpha)
-                            .map(|(&r, a)| a * dot(e.row(r), x))
+                        w.iter()
+                            .zip(e.option(q, o))
+                            .map(|(wi, x)| wi * *x as f64)
                             .sum()
                     })
                     .collect();

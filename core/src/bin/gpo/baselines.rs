@@ -1,5 +1,7 @@
 //! `gpo baselines`: the baseline table with the paper's protocol.
 
+use gpo_core::eval::knn::KnnMethod;
+use gpo_core::eval::ridge::RidgeMethod;
 use gpo_core::eval::run::{Method, PriorMethod, UniformMethod, run_methods};
 
 use crate::cli::{BaselinesArgs, Common};
@@ -7,7 +9,18 @@ use crate::cli::{BaselinesArgs, Common};
 pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
     for task in args.task.tasks() {
         let survey = crate::cli::load(common, task, &args.selection)?;
-        let methods: Vec<&dyn Method> = vec![&UniformMethod, &PriorMethod];
+        let embeddings = if args.no_embeddings {
+            None
+        } else {
+            Some(crate::embed::task_embeddings(common, &survey, args.format)?)
+        };
+        let mut methods: Vec<Box<dyn Method + '_>> =
+            vec![Box::new(UniformMethod), Box::new(PriorMethod)];
+        if let Some(embeddings) = &embeddings {
+            methods.push(Box::new(RidgeMethod { embeddings }));
+            methods.push(Box::new(KnnMethod::new(embeddings)));
+        }
+        let methods: Vec<&dyn Method> = methods.iter().map(|m| m.as_ref()).collect();
         let table = run_methods(
             &survey,
             &methods,

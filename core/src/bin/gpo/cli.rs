@@ -24,6 +24,12 @@ pub struct Common {
     /// Survey data folder (default: ../shared/data beside the checkout).
     #[arg(long, global = true, env = "GPO_DATA_DIR")]
     pub data: Option<PathBuf>,
+    /// Cache folder for embeddings, trained models and bundles (default: <repo>/.cache).
+    #[arg(long, global = true, env = "GPO_CACHE_DIR")]
+    pub cache: Option<PathBuf>,
+    /// all-MiniLM-L6-v2 folder (default: <repo>/.cache/minilm/…/model, see scripts/setup.sh).
+    #[arg(long, global = true, env = "GPO_MODEL_DIR")]
+    pub model: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -32,6 +38,63 @@ pub enum Command {
     Data(DataArgs),
     /// Baseline alignment scores with the paper's protocol.
     Baselines(BaselinesArgs),
+    /// Embed every (question, option) text of a task into the cache.
+    Embed(EmbedArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum DeviceArg {
+    Cpu,
+    Wgpu,
+    Cuda,
+}
+
+impl DeviceArg {
+    pub fn init(self) -> anyhow::Result<burn::prelude::Device> {
+        let choice = match self {
+            DeviceArg::Cpu => gpo_core::device::DeviceChoice::Cpu,
+            DeviceArg::Wgpu => gpo_core::device::DeviceChoice::Wgpu,
+            DeviceArg::Cuda => gpo_core::device::DeviceChoice::Cuda,
+        };
+        choice.init().map_err(anyhow::Error::msg)
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
+pub enum FormatArg {
+    /// The paper's instruction prompt with the lettered options and the chosen one.
+    Paper,
+    /// Question and option alone.
+    Qa,
+    All,
+}
+
+impl FormatArg {
+    pub fn formats(self) -> Vec<gpo_core::embed::TextFormat> {
+        use gpo_core::embed::TextFormat;
+        match self {
+            FormatArg::Paper => vec![TextFormat::Paper],
+            FormatArg::Qa => vec![TextFormat::QuestionOption],
+            FormatArg::All => TextFormat::ALL.to_vec(),
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct EmbedArgs {
+    #[arg(long, default_value = "all")]
+    pub task: TaskChoice,
+    /// Which text to embed per (question, option).
+    #[arg(long, default_value = "qa")]
+    pub format: FormatArg,
+    #[arg(long, default_value = "cpu")]
+    pub device: DeviceArg,
+    /// Also write the task's embeddings, in survey order, to this file (cache format).
+    #[arg(long)]
+    pub export: Option<PathBuf>,
+    /// Store the exported values as f16.
+    #[arg(long)]
+    pub f16: bool,
 }
 
 #[derive(Args)]
@@ -74,7 +137,7 @@ impl TaskChoice {
 }
 
 /// Which questions and respondents of a task to use.
-#[derive(Args, Clone, Default)]
+#[derive(Args, Clone)]
 pub struct Selection {
     /// OpinionQA question subset: `all` or `disagreement500` (the paper's 500 questions).
     #[arg(long, default_value = "all")]
@@ -82,6 +145,15 @@ pub struct Selection {
     /// Respondents: `all`, `paper22` (the paper's 22 OpinionQA groups) or a comma list of names.
     #[arg(long, default_value = "all")]
     pub groups: String,
+}
+
+impl Default for Selection {
+    fn default() -> Self {
+        Self {
+            subset: "all".into(),
+            groups: "all".into(),
+        }
+    }
 }
 
 impl Selection {
@@ -121,6 +193,17 @@ pub struct BaselinesArgs {
     /// Print the table as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Text format of the embeddings used by ridge and kNN.
+    #[arg(long, default_value = "qa", value_parser = parse_format)]
+    pub format: gpo_core::embed::TextFormat,
+    /// Only the baselines that need no embeddings (uniform, prior).
+    #[arg(long)]
+    pub no_embeddings: bool,
+}
+
+pub fn parse_format(text: &str) -> Result<gpo_core::embed::TextFormat, String> {
+    gpo_core::embed::TextFormat::parse(text)
+        .ok_or_else(|| format!("unknown format '{text}' (paper, qa)"))
 }
 
 /// Loads one task with the selection, naming the data folder on failure.

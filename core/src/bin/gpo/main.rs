@@ -3,6 +3,7 @@
 mod baselines;
 mod cli;
 mod data;
+mod embed;
 
 use clap::Parser;
 
@@ -11,6 +12,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         cli::Command::Data(args) => data::run(&cli.common, args),
         cli::Command::Baselines(args) => baselines::run(&cli.common, args),
+        cli::Command::Embed(args) => embed::run(&cli.common, args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
