@@ -7,6 +7,7 @@ pub mod data;
 pub mod device;
 pub mod embed;
 pub mod eval;
+pub mod export;
 pub mod model;
 pub mod train;
 pub mod util;

@@ -144,6 +144,17 @@ impl Survey {
         self.respondents.iter().find(|r| r.name == name)
     }
 
+    /// Row of each question's first option when options are numbered across the survey;
+    /// `offsets[q + 1] - offsets[q]` is question q's option count.
+    pub fn option_offsets(&self) -> Vec<usize> {
+        let mut offsets = Vec::with_capacity(self.questions.len() + 1);
+        offsets.push(0);
+        for question in &self.questions {
+            offsets.push(offsets.last().unwrap() + question.options.len());
+        }
+        offsets
+    }
+
     /// Number of (respondent, question) pairs.
     pub fn pairs(&self) -> usize {
         self.respondents.iter().map(|r| r.answers.len()).sum()

@@ -46,6 +46,31 @@ impl TaskEmbeddings {
         }
     }
 
+    /// The rows of the given questions only (in that order).
+    pub fn select(&self, questions: &[usize]) -> Self {
+        let mut offsets = vec![0];
+        let mut data = Vec::new();
+        for &q in questions {
+            data.extend_from_slice(
+                &self.data[self.offsets[q] * self.dim..self.offsets[q + 1] * self.dim],
+            );
+            offsets.push(offsets.last().unwrap() + self.options(q));
+        }
+        Self {
+            dim: self.dim,
+            offsets,
+            data,
+        }
+    }
+
+    /// Appends one question's option vectors (e.g. a question written in the page's editor).
+    pub fn push_question(&mut self, vectors: &[f32]) {
+        assert_eq!(vectors.len() % self.dim, 0, "whole rows");
+        self.data.extend_from_slice(vectors);
+        let rows = vectors.len() / self.dim;
+        self.offsets.push(self.offsets.last().unwrap() + rows);
+    }
+
     /// Every (question, option) text of a survey, in row order.
     pub fn texts(survey: &Survey, format: TextFormat) -> Vec<String> {
         survey

@@ -16,24 +16,21 @@ pub fn episode_inputs<'a>(survey: &'a Survey, episodes: &[Episode]) -> Vec<Episo
         .iter()
         .map(|e| {
             let respondent = &survey.respondents[e.respondent];
-            EpisodeInput {
-                context: e
-                    .context
-                    .iter()
-                    .map(|&q| {
-                        (
-                            q,
-                            respondent
-                                .answer(q)
-                                .expect("context is answered")
-                                .probs
-                                .as_slice(),
-                        )
-                    })
-                    .collect(),
-                targets: e.targets.clone(),
-                truth: None,
-            }
+            let context = e
+                .context
+                .iter()
+                .map(|&q| {
+                    (
+                        q,
+                        respondent
+                            .answer(q)
+                            .expect("context is answered")
+                            .probs
+                            .as_slice(),
+                    )
+                })
+                .collect();
+            EpisodeInput::new(context, e.targets.clone())
         })
         .collect()
 }

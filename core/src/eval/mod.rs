@@ -1,7 +1,11 @@
 //! The paper's evaluation protocol and metrics, baselines, and the results table.
 
+pub mod active;
 pub mod baselines;
+pub mod closeness;
+pub mod factor;
 pub mod gpo;
+pub mod gpo_method;
 pub mod knn;
 pub mod metrics;
 pub mod protocol;

@@ -2,10 +2,12 @@
 //! targets, an MLP embedder, an encoder without positional encoding whose attention reads only
 //! the context, and a head giving a mean (softmaxed within each question) and a std per option.
 
+use burn::module::Initializer;
 use burn::nn::{Linear, LinearConfig, Relu};
 use burn::prelude::*;
 
 use super::layer::{GpoLayer, GpoLayerConfig};
+use super::population::{Offset, Population};
 use super::segments::{Segments, segment_softmax};
 
 #[derive(Config, Debug)]
@@ -26,6 +28,21 @@ pub struct GpoConfig {
     pub d_ff: usize,
     #[config(default = 0.0)]
     pub dropout: f64,
+    /// Read the population's statistics (prior, known flag, factor loadings) as extra input
+    /// features and add the log prior to the mean logits (see `model::population`).
+    /// Off: the paper's model.
+    #[config(default = true)]
+    pub prior_input: bool,
+    /// Factor loadings per token (with `prior_input`).
+    #[config(default = 8)]
+    pub population_factors: usize,
+    /// With `prior_input`: offset the mean logits by the log of the factor model's estimate
+    /// from the episode's context (else by the log prior).
+    #[config(default = true)]
+    pub factor_offset: bool,
+    /// Ridge strength of that estimate.
+    #[config(default = 0.1)]
+    pub factor_lambda: f64,
 }
 
 /// Log-std is clamped to this range before `exp` (keeps the NLL finite).
@@ -38,6 +55,7 @@ pub struct Gpo {
     pub head_hidden: Linear,
     pub head_out: Linear,
     pub activation: Relu,
+    pub prior_input: bool,
 }
 
 /// Per target token: the softmaxed mean and the std.
@@ -50,12 +68,29 @@ pub struct GpoOutput {
 }
 
 impl GpoConfig {
+    /// What the model adds to its mean logits.
+    pub fn offset(&self) -> Offset {
+        match (self.prior_input, self.factor_offset) {
+            (false, _) => Offset::None,
+            (true, false) => Offset::Prior,
+            (true, true) => Offset::Factor {
+                lambda: self.factor_lambda,
+            },
+        }
+    }
+
     pub fn init(&self, device: &Device) -> Gpo {
         assert!(
             self.embed_depth >= 2,
             "the embedder needs at least two layers"
         );
-        let mut embedder = vec![LinearConfig::new(self.input_dim + 1, self.d_model).init(device)];
+        let extra = 1 + if self.prior_input {
+            Population::width(self.population_factors)
+        } else {
+            0
+        };
+        let mut embedder =
+            vec![LinearConfig::new(self.input_dim + extra, self.d_model).init(device)];
         for _ in 1..self.embed_depth {
             embedder.push(LinearConfig::new(self.d_model, self.d_model).init(device));
         }
@@ -65,8 +100,16 @@ impl GpoConfig {
             embedder,
             layers: (0..self.layers).map(|_| layer.init(device)).collect(),
             head_hidden: LinearConfig::new(self.d_model, self.d_ff).init(device),
-            head_out: LinearConfig::new(self.d_ff, 2).init(device),
+            // With an offset, a zero head starts the model exactly at the offset's estimate.
+            head_out: if self.prior_input {
+                LinearConfig::new(self.d_ff, 2)
+                    .with_initializer(Initializer::Zeros)
+                    .init(device)
+            } else {
+                LinearConfig::new(self.d_ff, 2).init(device)
+            },
             activation: Relu::new(),
+            prior_input: self.prior_input,
         }
     }
 }
@@ -76,9 +119,14 @@ impl Gpo {
     ///
     /// # Shapes
     /// - `x`: `[batch, n, input_dim]`, `y`: `[batch, n, 1]` (zeros for targets)
+    /// - `population`: `[batch, n, width]` (read only with `prior_input`)
     /// - output: `[batch, n, d_model]`
-    pub fn embed(&self, x: Tensor<3>, y: Tensor<3>) -> Tensor<3> {
-        let mut h = Tensor::cat(vec![x, y], 2);
+    pub fn embed(&self, x: Tensor<3>, y: Tensor<3>, population: Tensor<3>) -> Tensor<3> {
+        let mut h = if self.prior_input {
+            Tensor::cat(vec![x, y, population], 2)
+        } else {
+            Tensor::cat(vec![x, y], 2)
+        };
         let last = self.embedder.len() - 1;
         for (i, linear) in self.embedder.iter().enumerate() {
             h = linear.forward(h);
@@ -93,11 +141,11 @@ impl Gpo {
     /// compute it once per survey and reuse it.
     ///
     /// # Shapes
-    /// - `x`: `[batch, n, input_dim]`; output `[batch, n, d_model]`
-    pub fn embed_targets(&self, x: Tensor<3>) -> Tensor<3> {
+    /// - `x`: `[batch, n, input_dim]`, `population`: `[batch, n, width]`; output `[batch, n, d_model]`
+    pub fn embed_targets(&self, x: Tensor<3>, population: Tensor<3>) -> Tensor<3> {
         let [batch, n, _] = x.dims();
         let zeros = Tensor::zeros([batch, n, 1], &x.device());
-        self.embed(x, zeros)
+        self.embed(x, zeros, population)
     }
 
     /// Encoder and head on embedded tokens: raw (pre-softmax) means and stds.
@@ -139,20 +187,26 @@ impl Gpo {
     /// The whole model.
     ///
     /// # Shapes
-    /// - `context_x`: `[batch, c, input_dim]`, `context_y`: `[batch, c, 1]`, `context_pad`: `[batch, c]`
-    /// - `target_x`: `[batch, t, input_dim]`; `segments` group the targets into questions
+    /// - `context_x`: `[batch, c, input_dim]`, `context_y`: `[batch, c, 1]`,
+    ///   `context_population`: `[batch, c, width]`, `context_pad`: `[batch, c]`
+    /// - `target_x`: `[batch, t, input_dim]`, `target_population`: `[batch, t, width]`,
+    ///   `target_offset`: `[batch, t]`; `segments` group the targets into questions
     /// - output: mean and std, `[batch, t]` each
+    #[allow(clippy::too_many_arguments)]
     pub fn forward(
         &self,
         context_x: Tensor<3>,
         context_y: Tensor<3>,
+        context_population: Tensor<3>,
         context_pad: Tensor<2, Bool>,
         target_x: Tensor<3>,
+        target_population: Tensor<3>,
+        target_offset: Tensor<2>,
         segments: &Segments,
     ) -> GpoOutput {
-        let context = self.embed(context_x, context_y);
-        let targets = self.embed_targets(target_x);
-        self.forward_embedded(context, context_pad, targets, segments)
+        let context = self.embed(context_x, context_y, context_population);
+        let targets = self.embed_targets(target_x, target_population);
+        self.forward_embedded(context, context_pad, targets, target_offset, segments)
     }
 
     /// [`Gpo::forward`] from already-embedded tokens.
@@ -161,11 +215,12 @@ impl Gpo {
         context: Tensor<3>,
         context_pad: Tensor<2, Bool>,
         targets: Tensor<3>,
+        target_offset: Tensor<2>,
         segments: &Segments,
     ) -> GpoOutput {
         let (raw_mean, std) = self.encode(context, context_pad, targets);
         GpoOutput {
-            mean: segment_softmax(raw_mean, segments),
+            mean: segment_softmax(raw_mean + target_offset, segments),
             std,
         }
     }

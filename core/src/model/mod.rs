@@ -5,11 +5,13 @@ pub mod batch;
 mod gpo;
 pub mod layer;
 pub mod loss;
+pub mod population;
 pub mod predict;
 pub mod segments;
 
 pub use batch::{EpisodeInput, GpoBatch, build_batch};
 pub use gpo::{Gpo, GpoConfig, GpoOutput};
+pub use population::{Offset, Population};
 pub use predict::{GpoRunner, Prediction};
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@ use burn::prelude::*;
 
 use super::batch::{EpisodeInput, GpoBatch, build_batch};
 use super::gpo::{Gpo, GpoOutput};
+use super::population::{Offset, Population};
 use crate::embed::TaskEmbeddings;
 
 /// Per target question: the predicted distribution and GPO's std of each option.
@@ -14,15 +15,31 @@ pub struct Prediction {
     pub std: Vec<Vec<f32>>,
 }
 
-/// A model bound to one survey's (question, option) embeddings on one device.
+/// A model bound to one survey's (question, option) embeddings and population prior on one
+/// device.
 pub struct GpoRunner {
     pub model: Gpo,
     pub embeddings: TaskEmbeddings,
+    pub population: Population,
+    pub offset: Offset,
     device: Device,
     /// `[rows, input_dim]`
     table: Tensor<2>,
-    /// `[rows, d_model]`: every option as a target token `[x ; 0]` through the embedder.
+    /// `[rows, width]`
+    population_table: Tensor<2>,
+    /// `[rows, d_model]`: every option as a target token `[x ; 0 ; population]` through the
+    /// embedder.
     target_table: Tensor<2>,
+}
+
+/// Uploads the population features as a `[rows, width]` tensor.
+pub fn population_table(population: &Population, device: &Device) -> Tensor<2> {
+    let rows = population.rows();
+    let data: Vec<f32> = (0..rows).flat_map(|r| population.features(r)).collect();
+    Tensor::from_data(
+        TensorData::new(data, [rows, Population::width(population.factors)]),
+        device,
+    )
 }
 
 /// Uploads the task's embedding rows as a `[rows, dim]` tensor.
@@ -36,56 +53,108 @@ pub fn embedding_table(embeddings: &TaskEmbeddings, device: &Device) -> Tensor<2
 impl Gpo {
     /// The model on a batch whose tokens are rows of `table` (used in training).
     pub fn forward_batch(&self, table: &Tensor<2>, batch: &GpoBatch) -> GpoOutput {
-        let dim = table.dims()[1];
-        let context_x = table
-            .clone()
-            .select(0, batch.context_rows.clone())
-            .reshape([batch.batch, batch.context, dim]);
-        let target_x = table.clone().select(0, batch.target_rows.clone()).reshape([
-            batch.batch,
-            batch.targets,
-            dim,
-        ]);
+        let rows = |index: &Tensor<1, Int>, n: usize| {
+            let dim = table.dims()[1];
+            table
+                .clone()
+                .select(0, index.clone())
+                .reshape([batch.batch, n, dim])
+        };
         self.forward(
-            context_x,
+            rows(&batch.context_rows, batch.context),
             batch.context_y.clone(),
+            batch.context_population.clone(),
             batch.context_pad.clone(),
-            target_x,
+            rows(&batch.target_rows, batch.targets),
+            batch.target_population.clone(),
+            batch.target_offset.clone(),
             &batch.segments,
         )
     }
 }
 
 impl GpoRunner {
-    pub fn new(model: Gpo, embeddings: TaskEmbeddings, device: &Device) -> Self {
+    pub fn new(
+        model: Gpo,
+        embeddings: TaskEmbeddings,
+        population: Population,
+        offset: Offset,
+        device: &Device,
+    ) -> Self {
         let table = embedding_table(&embeddings, device);
-        let target_table = model
-            .embed_targets(table.clone().unsqueeze::<3>())
-            .squeeze_dim::<2>(0);
+        let population_table = population_table(&population, device);
+        let target_table = Self::targets(&model, &table, &population_table);
         Self {
             model,
             embeddings,
+            population,
+            offset,
             device: device.clone(),
             table,
+            population_table,
             target_table,
         }
+    }
+
+    /// Every row as a target token `[x ; 0 ; population]` through the embedder.
+    fn targets(model: &Gpo, table: &Tensor<2>, population_table: &Tensor<2>) -> Tensor<2> {
+        model
+            .embed_targets(
+                table.clone().unsqueeze::<3>(),
+                population_table.clone().unsqueeze::<3>(),
+            )
+            .squeeze_dim::<2>(0)
     }
 
     pub fn device(&self) -> &Device {
         &self.device
     }
 
+    /// Adds a question (e.g. one written in the page's editor) whose option embeddings are
+    /// `vectors` (`options × dim`) and whose population statistics are unknown; returns its index.
+    pub fn push_question(&mut self, vectors: &[f32]) -> usize {
+        let options = vectors.len() / self.embeddings.dim;
+        self.embeddings.push_question(vectors);
+        self.population.push_question(None, options);
+        self.table = embedding_table(&self.embeddings, &self.device);
+        self.population_table = population_table(&self.population, &self.device);
+        self.target_table = Self::targets(&self.model, &self.table, &self.population_table);
+        self.embeddings.offsets.len() - 2
+    }
+
+    /// Removes the questions added after the first `keep` (the survey's own).
+    pub fn truncate_questions(&mut self, keep: usize) {
+        if self.embeddings.offsets.len() - 1 <= keep {
+            return;
+        }
+        let rows = self.embeddings.offsets[keep];
+        self.embeddings.offsets.truncate(keep + 1);
+        self.embeddings.data.truncate(rows * self.embeddings.dim);
+        self.population.probs.truncate(rows);
+        self.population.known.truncate(rows);
+        self.population
+            .loadings
+            .truncate(rows * self.population.factors);
+        self.table = embedding_table(&self.embeddings, &self.device);
+        self.population_table = population_table(&self.population, &self.device);
+        self.target_table = Self::targets(&self.model, &self.table, &self.population_table);
+    }
+
     /// Swaps in another model (e.g. a newer training snapshot) over the same embeddings.
     pub fn set_model(&mut self, model: Gpo) {
-        self.target_table = model
-            .embed_targets(self.table.clone().unsqueeze::<3>())
-            .squeeze_dim::<2>(0);
+        self.target_table = Self::targets(&model, &self.table, &self.population_table);
         self.model = model;
     }
 
-    /// Mean and std tensors for a batch of episodes.
+    /// Mean and std tensors for a batch of episodes (all read the runner's population).
     pub fn forward(&self, episodes: &[EpisodeInput]) -> (GpoBatch, GpoOutput) {
-        let batch = build_batch(&self.embeddings, episodes, &self.device);
+        let batch = build_batch(
+            &self.embeddings,
+            episodes,
+            &[&self.population],
+            self.offset,
+            &self.device,
+        );
         let dim = self.table.dims()[1];
         let d_model = self.target_table.dims()[1];
         let context_x = self
@@ -93,7 +162,11 @@ impl GpoRunner {
             .clone()
             .select(0, batch.context_rows.clone())
             .reshape([batch.batch, batch.context, dim]);
-        let context = self.model.embed(context_x, batch.context_y.clone());
+        let context = self.model.embed(
+            context_x,
+            batch.context_y.clone(),
+            batch.context_population.clone(),
+        );
         let targets = self
             .target_table
             .clone()
@@ -103,6 +176,7 @@ impl GpoRunner {
             context,
             batch.context_pad.clone(),
             targets,
+            batch.target_offset.clone(),
             &batch.segments,
         );
         (batch, output)

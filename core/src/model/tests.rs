@@ -7,7 +7,7 @@ use burn::tensor::activation::softmax;
 
 use super::attention::ContextAttentionConfig;
 use super::batch::EpisodeInput;
-use super::{GpoConfig, GpoRunner};
+use super::{GpoConfig, GpoRunner, Population};
 use crate::embed::TaskEmbeddings;
 
 fn random(shape: [usize; 3], device: &Device) -> Tensor<3> {
@@ -88,7 +88,23 @@ fn runner() -> GpoRunner {
         .with_layers(2)
         .with_d_ff(16)
         .init(&device);
-    GpoRunner::new(model, embeddings(12, 12), &device)
+    let embeddings = embeddings(12, 12);
+    // Known priors on most questions (one unknown), and non-zero factor loadings.
+    let mut population = Population::unknown(&[0], 8);
+    for q in 0..12 {
+        let n = embeddings.options(q);
+        population.push_question((q != 5).then(|| probs(n, q + 1)).as_deref(), n);
+    }
+    for (i, l) in population.loadings.iter_mut().enumerate() {
+        *l = ((i * 37 % 11) as f32 - 5.0) / 20.0;
+    }
+    GpoRunner::new(
+        model,
+        embeddings,
+        population,
+        crate::model::Offset::Factor { lambda: 0.1 },
+        &device,
+    )
 }
 
 fn probs(options: usize, shift: usize) -> Vec<f32> {
@@ -112,11 +128,7 @@ fn predictions_ignore_context_order_and_other_targets() {
     let mut reversed = context.clone();
     reversed.reverse();
     fn episode<'a>(context: &[(usize, &'a [f32])], targets: &[usize]) -> EpisodeInput<'a> {
-        EpisodeInput {
-            context: context.to_vec(),
-            targets: targets.to_vec(),
-            truth: None,
-        }
+        EpisodeInput::new(context.to_vec(), targets.to_vec())
     }
     let all = runner.predict(&[episode(&context, &[1, 2, 4, 6, 8])]);
     let permuted = runner.predict(&[episode(&reversed, &[1, 2, 4, 6, 8])]);

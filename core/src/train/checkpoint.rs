@@ -16,8 +16,8 @@ const MAGIC: &[u8; 8] = b"GPOCKPT1";
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistoryPoint {
     pub step: usize,
-    /// Mean training loss since the previous point.
-    pub loss: f64,
+    /// Mean training loss since the previous point (none before the first step).
+    pub loss: Option<f64>,
     /// Validation score at this step.
     pub validation: Option<f64>,
 }
@@ -143,7 +143,7 @@ mod tests {
                 rng: Rng::new(1),
                 history: vec![HistoryPoint {
                     step: 5,
-                    loss: 0.5,
+                    loss: Some(0.5),
                     validation: Some(0.9),
                 }],
                 best_step: Some(5),

@@ -50,6 +50,13 @@ pub struct TrainConfig {
     pub eval_context: usize,
     #[config(default = 0)]
     pub seed: u64,
+    /// Share of episode questions whose prior is hidden (so the model also works without one,
+    /// e.g. on a question written in the page's editor).
+    #[config(default = 0.15)]
+    pub prior_dropout: f64,
+    /// Share of episodes whose respondent is a mixture of two training respondents (groups).
+    #[config(default = 0.0)]
+    pub mixup: f64,
 }
 
 /// Cosine decay from `base` at step 0 to 0 at `total` (the reference's `CosineAnnealingLR`).

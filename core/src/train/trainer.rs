@@ -11,14 +11,16 @@ use burn::tensor::Bytes;
 
 use super::checkpoint::{Checkpoint, CheckpointError, CheckpointMeta, HistoryPoint};
 use super::config::{TrainConfig, cosine_lr};
-use super::sampler::sample_batch;
+use super::sampler::EpisodeSampler;
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
+use crate::eval::factor::FactorModel;
 use crate::eval::protocol::{Episode, episodes};
 use crate::eval::score::{EvalError, score_episodes};
 use crate::model::loss::gaussian_nll;
+use crate::model::population::folds;
 use crate::model::predict::embedding_table;
-use crate::model::{Gpo, GpoConfig, GpoRunner, build_batch};
+use crate::model::{Gpo, GpoConfig, GpoRunner, Offset, Population, build_batch};
 use crate::util::rng::Rng;
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +70,8 @@ pub struct Progress {
 }
 
 pub struct TrainOutcome {
+    /// The configuration trained with (the factor offset's strength chosen on validation).
+    pub config: TrainConfig,
     /// The model with the best validation score (the last one when there is no validation).
     pub best: Gpo,
     pub best_step: usize,
@@ -76,6 +80,11 @@ pub struct TrainOutcome {
     pub seconds: f64,
     pub steps_run: usize,
 }
+
+/// Training respondents are split into this many folds for fold-out population statistics.
+pub const POPULATION_FOLDS: usize = 5;
+/// Candidate ridge strengths of the factor offset.
+pub const FACTOR_LAMBDAS: [f64; 6] = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0];
 
 /// A fresh model, initialised on the CPU (seeded, deterministic) and moved to `device`.
 pub fn init_model(config: &GpoConfig, seed: u64, device: &Device) -> Gpo {
@@ -123,9 +132,55 @@ pub fn train(
     if data.train.is_empty() {
         return Err(TrainError::NoData);
     }
-    let config = &run.config;
+    let mut config = run.config.clone();
     let device = run.device.clone();
     let autodiff = device.clone().autodiff();
+    let validation_episodes = episodes(
+        data.survey,
+        data.validation,
+        config.eval_context,
+        config.seed,
+    );
+    // Population statistics: all training respondents (validation, and what a trained model is
+    // used with), and one table per fold computed without that fold (training episodes).
+    let factors = config.model.population_factors;
+    let offsets = &data.embeddings.offsets;
+    let full = Population::from_respondents(data.survey, offsets, data.train, factors);
+    let n_folds = POPULATION_FOLDS.min(data.train.len()).max(1);
+    let fold = folds(data.train, n_folds, config.seed);
+    let fold_tables: Vec<Population> = (0..n_folds)
+        .map(|f| {
+            let others: Vec<usize> = data
+                .train
+                .iter()
+                .zip(&fold)
+                .filter(|(_, k)| **k != f)
+                .map(|(r, _)| *r)
+                .collect();
+            Population::from_respondents(data.survey, offsets, &others, factors)
+        })
+        .collect();
+    let mut tables: Vec<&Population> = vec![&full];
+    tables.extend(fold_tables.iter());
+    // The factor offset's ridge strength is chosen on the validation respondents.
+    if let (Offset::Factor { .. }, false) = (config.model.offset(), validation_episodes.is_empty())
+    {
+        let mut best = (f64::NEG_INFINITY, config.model.factor_lambda);
+        for lambda in FACTOR_LAMBDAS {
+            let model = FactorModel {
+                population: &full,
+                offsets,
+                factors,
+                lambda,
+            };
+            let score =
+                crate::eval::score::evaluate(data.survey, &validation_episodes, &model)?.value;
+            if score > best.0 {
+                best = (score, lambda);
+            }
+        }
+        config.model.factor_lambda = best.1;
+    }
     let config_json = config.to_string();
     let fingerprint = format!(
         "{}:{}q:{}r:train{:?}:val{:?}:rows{}",
@@ -169,28 +224,55 @@ pub fn train(
     }
 
     let table = embedding_table(data.embeddings, &autodiff);
-    let validation_episodes = episodes(
-        data.survey,
-        data.validation,
-        config.eval_context,
-        config.seed,
+    let mut runner = GpoRunner::new(
+        model.valid(),
+        data.embeddings.clone(),
+        full.clone(),
+        config.model.offset(),
+        &device,
     );
-    let mut runner = GpoRunner::new(model.valid(), data.embeddings.clone(), &device);
+    let sampler = EpisodeSampler {
+        survey: data.survey,
+        respondents: data.train,
+        fold: &fold,
+        batch_size: config.batch_size,
+        sampling: &config.sampling,
+        prior_dropout: config.prior_dropout,
+        mixup: config.mixup,
+    };
     let started = Instant::now();
     let start_step = meta.step;
     let (mut loss_sum, mut loss_count) = (0.0f64, 0usize);
     let mut last_validation = meta.history.iter().rev().find_map(|h| h.validation);
+    if start_step == 0 && !validation_episodes.is_empty() {
+        // The untrained model (its offset's estimate, for a zero-initialised head) is a candidate.
+        let validation = validate(
+            &mut runner,
+            data.survey,
+            &validation_episodes,
+            model.valid(),
+        )?;
+        meta.history.push(HistoryPoint {
+            step: 0,
+            loss: None,
+            validation: Some(validation),
+        });
+        meta.best_score = Some(validation);
+        meta.best_step = Some(0);
+        best_model = Some(model.valid());
+        last_validation = Some(validation);
+    }
     for step in start_step..config.steps {
         // Re-seeded each step so that a resumed run draws what an uninterrupted one would.
         autodiff.seed(Rng::derived(config.seed, &[0xD0, step as u64]).next_u64());
-        let batch_episodes = sample_batch(
-            data.survey,
-            data.train,
-            config.batch_size,
-            &config.sampling,
-            &mut meta.rng,
+        let batch_episodes = sampler.sample(&mut meta.rng);
+        let batch = build_batch(
+            data.embeddings,
+            &batch_episodes,
+            &tables,
+            config.model.offset(),
+            &autodiff,
         );
-        let batch = build_batch(data.embeddings, &batch_episodes, &autodiff);
         let output = model.forward_batch(&table, &batch);
         let truth = batch
             .truth
@@ -238,7 +320,7 @@ pub fn train(
             }
             meta.history.push(HistoryPoint {
                 step: meta.step,
-                loss: loss_sum / loss_count.max(1) as f64,
+                loss: Some(loss_sum / loss_count.max(1) as f64),
                 validation,
             });
             (loss_sum, loss_count) = (0.0, 0);
@@ -274,6 +356,7 @@ pub fn train(
     }
     let best = best_model.unwrap_or_else(|| model.valid());
     Ok(TrainOutcome {
+        config,
         best,
         best_step: meta.best_step.unwrap_or(meta.step),
         best_score: meta.best_score,

@@ -1,5 +1,6 @@
 //! `gpo baselines`: the baseline table with the paper's protocol.
 
+use gpo_core::eval::factor::FactorMethod;
 use gpo_core::eval::knn::KnnMethod;
 use gpo_core::eval::ridge::RidgeMethod;
 use gpo_core::eval::run::{Method, PriorMethod, UniformMethod, run_methods};
@@ -14,8 +15,11 @@ pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
         } else {
             Some(crate::embed::task_embeddings(common, &survey, args.format)?)
         };
-        let mut methods: Vec<Box<dyn Method + '_>> =
-            vec![Box::new(UniformMethod), Box::new(PriorMethod)];
+        let mut methods: Vec<Box<dyn Method + '_>> = vec![
+            Box::new(UniformMethod),
+            Box::new(PriorMethod),
+            Box::new(FactorMethod::new(&survey)),
+        ];
         if let Some(embeddings) = &embeddings {
             methods.push(Box::new(RidgeMethod { embeddings }));
             methods.push(Box::new(KnnMethod::new(embeddings)));

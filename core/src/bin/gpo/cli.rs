@@ -40,6 +40,14 @@ pub enum Command {
     Baselines(BaselinesArgs),
     /// Embed every (question, option) text of a task into the cache.
     Embed(EmbedArgs),
+    /// Meta-train GPO on one task, split and seed.
+    Train(crate::train::TrainArgs),
+    /// Score a trained model on its fold's test respondents, beside the baselines.
+    Eval(crate::eval::EvalArgs),
+    /// The paper's table: train and evaluate GPO beside every baseline, all splits and seeds.
+    Reproduce(crate::reproduce::ReproduceArgs),
+    /// Write the bundle the web page loads (surveys, embeddings, trained weights, encoder).
+    ExportWeb(crate::export_web::ExportWebArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]
@@ -114,6 +122,13 @@ pub enum DataCommand {
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
+    },
+    /// Print a task's whole canonical survey (questions, respondents, answers) as JSON.
+    Dump {
+        #[arg(long)]
+        task: TaskChoice,
+        #[command(flatten)]
+        selection: Selection,
     },
 }
 

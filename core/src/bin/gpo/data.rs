@@ -25,5 +25,12 @@ pub fn run(common: &Common, args: DataArgs) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        DataCommand::Dump { task, selection } => {
+            for task in task.tasks() {
+                let survey = crate::cli::load(common, task, &selection)?;
+                println!("{}", serde_json::to_string(&survey)?);
+            }
+            Ok(())
+        }
     }
 }

@@ -4,6 +4,10 @@ mod baselines;
 mod cli;
 mod data;
 mod embed;
+mod eval;
+mod export_web;
+mod reproduce;
+mod train;
 
 use clap::Parser;
 
@@ -13,6 +17,10 @@ fn main() -> std::process::ExitCode {
         cli::Command::Data(args) => data::run(&cli.common, args),
         cli::Command::Baselines(args) => baselines::run(&cli.common, args),
         cli::Command::Embed(args) => embed::run(&cli.common, args),
+        cli::Command::Train(args) => train::run(&cli.common, args),
+        cli::Command::Eval(args) => eval::run(&cli.common, args),
+        cli::Command::Reproduce(args) => reproduce::run(&cli.common, args),
+        cli::Command::ExportWeb(args) => export_web::run(&cli.common, args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

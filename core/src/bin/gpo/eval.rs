@@ -1,0 +1,143 @@
+//! `gpo eval`: score a saved GPO model on its fold's test respondents, beside the baselines.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use gpo_core::eval::factor::FactorMethod;
+use gpo_core::eval::knn::KnnMethod;
+use gpo_core::eval::protocol::{self, ProtocolConfig};
+use gpo_core::eval::ridge::RidgeMethod;
+use gpo_core::eval::run::{Fold, Method, PriorMethod, UniformMethod, test_episodes};
+use gpo_core::eval::score::evaluate;
+use gpo_core::export::model::load_model;
+use gpo_core::model::{GpoRunner, Population};
+
+use crate::cli::{Common, DeviceArg, Selection, TaskChoice};
+
+#[derive(Args)]
+pub struct EvalArgs {
+    #[arg(long)]
+    pub task: TaskChoice,
+    #[arg(long, default_value_t = 0.6)]
+    pub split: f64,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// The model folder (default: <cache>/models/<task>-<split>-<seed>).
+    #[arg(long)]
+    pub model_dir: Option<PathBuf>,
+    /// Context questions per test respondent.
+    #[arg(long, default_value_t = 20)]
+    pub context: usize,
+    #[arg(long, default_value = "cpu")]
+    pub device: DeviceArg,
+    #[command(flatten)]
+    pub selection: Selection,
+    #[arg(long)]
+    pub json: bool,
+}
+
+pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
+    let tasks = args.task.tasks();
+    anyhow::ensure!(tasks.len() == 1, "--task: evaluate one task at a time");
+    let task = tasks[0];
+    let dir = match &args.model_dir {
+        Some(dir) => dir.clone(),
+        None => crate::train::default_model_dir(common, task.id(), args.split, args.seed)?,
+    };
+    let device = args.device.init()?;
+    let (model, train_config, meta) = load_model(&dir, &device)?;
+    anyhow::ensure!(
+        meta.task == task.id() && meta.split == args.split && meta.seed == args.seed,
+        "{} was trained on {} split {} seed {}, not {task} split {} seed {}",
+        dir.display(),
+        meta.task,
+        meta.split,
+        meta.seed,
+        args.split,
+        args.seed
+    );
+    let survey = crate::cli::load(common, task, &args.selection)?;
+    let format = gpo_core::embed::TextFormat::parse(&meta.format)
+        .ok_or_else(|| anyhow::anyhow!("{}: unknown text format {}", dir.display(), meta.format))?;
+    let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
+    let mut config = ProtocolConfig::new(args.split, args.seed);
+    config.context = args.context;
+    let split = protocol::split(&survey, &config)?;
+    let names: Vec<String> = split
+        .train
+        .iter()
+        .map(|&i| survey.respondents[i].name.clone())
+        .collect();
+    anyhow::ensure!(
+        names == meta.train_respondents,
+        "the model's training respondents differ from this split's (another data selection?)"
+    );
+    let fold = Fold {
+        survey: &survey,
+        split: &split,
+        config: &config,
+    };
+    let episodes = test_episodes(&fold);
+    let population = Population::from_respondents(
+        &survey,
+        &embeddings.offsets,
+        &split.train,
+        train_config.model.population_factors,
+    );
+    let runner = GpoRunner::new(
+        model,
+        embeddings.clone(),
+        population,
+        train_config.model.offset(),
+        &device,
+    );
+    let started = std::time::Instant::now();
+    let gpo = evaluate(&survey, &episodes, &runner)?;
+    let gpo_seconds = started.elapsed().as_secs_f64();
+    let baselines: Vec<Box<dyn Method>> = vec![
+        Box::new(UniformMethod),
+        Box::new(PriorMethod),
+        Box::new(RidgeMethod {
+            embeddings: &embeddings,
+        }),
+        Box::new(KnnMethod::new(&embeddings)),
+        Box::new(FactorMethod::new(&survey)),
+    ];
+    let mut rows = vec![("gpo".to_string(), gpo)];
+    for method in &baselines {
+        let predictor = method.build(&fold)?;
+        rows.push((
+            method.name(),
+            evaluate(&survey, &episodes, predictor.as_ref())?,
+        ));
+    }
+    if args.json {
+        let json: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(m, s)| serde_json::json!({"method": m, "split": args.split, "seed": args.seed, "value": s.value, "loglik": s.loglik, "pairs": s.pairs}))
+            .collect();
+        println!("{}", serde_json::to_string(&json)?);
+    } else {
+        println!(
+            "{task}, split {}, seed {}: {} test respondents, {} context questions each",
+            args.split,
+            args.seed,
+            split.test.len(),
+            args.context
+        );
+        for (method, score) in &rows {
+            let loglik = score
+                .loglik
+                .map_or(String::new(), |l| format!("  loglik {l:.3}"));
+            println!(
+                "  {method:>8}  {:.4}{loglik}  ({} pairs)",
+                score.value, score.pairs
+            );
+        }
+        println!(
+            "GPO predicted {} pairs in {:.2} s",
+            rows[0].1.pairs, gpo_seconds
+        );
+    }
+    Ok(())
+}

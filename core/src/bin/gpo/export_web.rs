@@ -1,0 +1,157 @@
+//! `gpo export-web`: the bundle the web page loads.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::Args;
+use gpo_core::data::{Survey, Task};
+use gpo_core::embed::TextFormat;
+use gpo_core::embed::weights::{ModelFiles, resolve_cache_dir, resolve_model_dir};
+use gpo_core::eval::Metric;
+use gpo_core::export::bundle::{WebSurvey, embeddings_to_bytes};
+use gpo_core::export::model::{load_model, record_bytes};
+use gpo_core::export::web::{BundleWriter, safetensors_to_f16, web_groups};
+use gpo_core::model::Population;
+
+use crate::cli::{Common, Selection};
+
+#[derive(Args)]
+pub struct ExportWebArgs {
+    /// Output folder (default: <cache>/bundle).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Surveys offered to a person to answer.
+    #[arg(long, value_delimiter = ',', default_values_t = vec!["oqa".to_string(), "gd4".to_string()])]
+    pub personal: Vec<String>,
+    /// Surveys whose groups the question editor predicts (in addition to the personal ones).
+    #[arg(long, value_delimiter = ',', default_values_t = vec!["goqa".to_string()])]
+    pub editor: Vec<String>,
+    /// Leave out the MiniLM encoder (the page's question editor then cannot embed).
+    #[arg(long)]
+    pub no_encoder: bool,
+}
+
+/// The model trained for the page on `task` (see README: `gpo train --task T --out …/web-T`).
+pub fn web_model_dir(common: &Common, task: Task) -> anyhow::Result<PathBuf> {
+    Ok(resolve_cache_dir(common.cache.as_deref())?
+        .join("models")
+        .join(format!("web-{}", task.id())))
+}
+
+/// For OpinionQA, the questions most groups answered (the religion-only ones are left out).
+fn page_questions(survey: &Survey) -> Vec<usize> {
+    let mut answered = vec![0usize; survey.questions.len()];
+    for r in &survey.respondents {
+        for a in &r.answers {
+            answered[a.question] += 1;
+        }
+    }
+    let need = if survey.task == Task::Oqa {
+        survey.respondents.len() / 2
+    } else {
+        1
+    };
+    (0..survey.questions.len())
+        .filter(|&q| answered[q] >= need)
+        .collect()
+}
+
+pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => resolve_cache_dir(common.cache.as_deref())?.join("bundle"),
+    };
+    let mut writer = BundleWriter::default();
+    let device = burn::prelude::Device::flex();
+    let format = TextFormat::QuestionOption;
+    let mut tasks: Vec<(String, bool)> = args.personal.iter().map(|t| (t.clone(), true)).collect();
+    tasks.extend(
+        args.editor
+            .iter()
+            .filter(|t| !args.personal.contains(t))
+            .map(|t| (t.clone(), false)),
+    );
+    for (id, personal) in tasks {
+        let task = Task::parse(&id).with_context(|| format!("unknown task '{id}'"))?;
+        let full = crate::cli::load(common, task, &Selection::default())?;
+        let dir = web_model_dir(common, task)?;
+        let (model, config, meta) = load_model(&dir, &device).with_context(|| {
+            format!("no model for the page in {}: train one with `gpo train --task {id} --split 0.8 --out {}`", dir.display(), dir.display())
+        })?;
+        anyhow::ensure!(
+            meta.task == id && meta.format == format.id(),
+            "{} was trained on {} / {}",
+            dir.display(),
+            meta.task,
+            meta.format
+        );
+        let embeddings = crate::embed::task_embeddings(common, &full, format)?;
+        let train: Vec<usize> = meta
+            .train_respondents
+            .iter()
+            .map(|name| {
+                full.respondents
+                    .iter()
+                    .position(|r| &r.name == name)
+                    .with_context(|| format!("{}: unknown respondent {name}", dir.display()))
+            })
+            .collect::<anyhow::Result<_>>()?;
+        let population = Population::from_respondents(
+            &full,
+            &embeddings.offsets,
+            &train,
+            config.model.population_factors,
+        );
+        let keep = page_questions(&full);
+        let population = population.select(&embeddings.offsets, &keep);
+        let embeddings = embeddings.select(&keep);
+        let mut survey = full.clone();
+        let keep_set: std::collections::HashSet<usize> = keep.iter().copied().collect();
+        let keys: std::collections::HashSet<String> = full
+            .questions
+            .iter()
+            .enumerate()
+            .filter(|(q, _)| keep_set.contains(q))
+            .map(|(_, q)| q.key.clone())
+            .collect();
+        survey.retain_questions(|q| keys.contains(&q.key));
+        let web = WebSurvey {
+            task: id.clone(),
+            title: task.title().into(),
+            metric: Metric::for_task(task).name().into(),
+            questions: survey.questions.clone(),
+            groups: web_groups(&survey),
+            model: config.model.clone(),
+            population,
+            offset: config.model.offset(),
+        };
+        eprintln!(
+            "{id}: {} questions, {} groups, {} rows",
+            web.questions.len(),
+            web.groups.len(),
+            embeddings.rows()
+        );
+        writer.add_survey(
+            &web,
+            embeddings_to_bytes(&embeddings),
+            record_bytes(&model)?,
+            personal,
+        );
+    }
+    if !args.no_encoder {
+        let files = ModelFiles::read(&resolve_model_dir(common.model.as_deref())?)?;
+        let weights = safetensors_to_f16(&files.weights).map_err(anyhow::Error::msg)?;
+        writer.set_encoder(weights, files.tokenizer_json, format.id());
+    }
+    let manifest = writer
+        .write(&out)
+        .with_context(|| format!("writing {}", out.display()))?;
+    let total: u64 = manifest.files.iter().map(|f| f.bytes).sum();
+    eprintln!(
+        "bundle: {} files, {:.1} MB → {}",
+        manifest.files.len(),
+        total as f64 / 1e6,
+        out.display()
+    );
+    Ok(())
+}

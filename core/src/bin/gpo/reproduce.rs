@@ -1,0 +1,213 @@
+//! `gpo reproduce`: the paper's table on our data. For each task × split × seed: train GPO
+//! (selected on validation respondents), evaluate it on the test respondents with 20 context
+//! questions beside every baseline; print the table and, with `--write-docs`, record it in
+//! docs/results/<task>.json and docs/RESULTS.md.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+use gpo_core::eval::factor::FactorMethod;
+use gpo_core::eval::gpo_method::GpoMethod;
+use gpo_core::eval::knn::KnnMethod;
+use gpo_core::eval::ridge::RidgeMethod;
+use gpo_core::eval::run::{Method, PriorMethod, UniformMethod, run_methods};
+use gpo_core::eval::table::ResultTable;
+use serde::Serialize;
+
+use crate::cli::{Common, Selection, TaskChoice};
+use crate::train::TrainSettings;
+
+#[derive(Args)]
+pub struct ReproduceArgs {
+    #[arg(long, default_value = "all")]
+    pub task: TaskChoice,
+    #[arg(long, value_delimiter = ',', default_values_t = vec![0.4, 0.6, 0.8])]
+    pub splits: Vec<f64>,
+    #[arg(long, value_delimiter = ',', default_values_t = vec![0u64, 1, 2])]
+    pub seeds: Vec<u64>,
+    #[command(flatten)]
+    pub settings: TrainSettings,
+    #[command(flatten)]
+    pub selection: Selection,
+    /// Print the table as JSON (the row shape of `gpo baselines --json`).
+    #[arg(long)]
+    pub json: bool,
+    /// Record the table in docs/results/<task>.json and docs/RESULTS.md.
+    #[arg(long)]
+    pub write_docs: bool,
+    /// Skip saving the trained models to <cache>/models.
+    #[arg(long)]
+    pub no_save: bool,
+}
+
+#[derive(Serialize)]
+struct TrainingRecord {
+    split: f64,
+    seed: u64,
+    best_step: usize,
+    best_validation: Option<f64>,
+    seconds: f64,
+}
+
+#[derive(Serialize)]
+struct Recorded<'a> {
+    command: String,
+    wall_seconds: f64,
+    training_seconds: f64,
+    machine: String,
+    table: &'a ResultTable,
+    training: Vec<TrainingRecord>,
+    settings: serde_json::Value,
+}
+
+fn command_line() -> String {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    format!("gpo {}", args.join(" "))
+}
+
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    format!("{cores} CPU cores, {}", std::env::consts::ARCH)
+}
+
+pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
+    for task in args.task.tasks() {
+        let started = Instant::now();
+        let survey = crate::cli::load(common, task, &args.selection)?;
+        let format = args.settings.format;
+        let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
+        let config = args.settings.config(0, task)?;
+        let device = args.settings.device.init()?;
+        let bar = crate::train::progress_bar(config.steps);
+        let mut gpo = GpoMethod::new(
+            &embeddings,
+            format,
+            config.clone(),
+            device,
+            |split, seed, p| {
+                bar.set_position(p.step as u64);
+                bar.set_message(format!("{task} {split}/{seed}"));
+                bar.set_prefix(format!(
+                    "loss {:.3} · validation {}",
+                    p.loss,
+                    p.last_validation.map_or("–".into(), |v| format!("{v:.4}"))
+                ));
+            },
+        );
+        if !args.no_save {
+            let cache = gpo_core::embed::weights::resolve_cache_dir(common.cache.as_deref())?;
+            gpo.save_dir = Some(cache.join("models"));
+        }
+        let methods: Vec<Box<dyn Method + '_>> = vec![
+            Box::new(UniformMethod),
+            Box::new(PriorMethod),
+            Box::new(RidgeMethod {
+                embeddings: &embeddings,
+            }),
+            Box::new(KnnMethod::new(&embeddings)),
+            Box::new(FactorMethod::new(&survey)),
+        ];
+        let mut all: Vec<&dyn Method> = methods.iter().map(|m| m.as_ref()).collect();
+        all.push(&gpo);
+        let table = run_methods(
+            &survey,
+            &all,
+            &args.splits,
+            &args.seeds,
+            |method, split, seed, score| {
+                bar.println(format!(
+                    "{task} split {split} seed {seed} {method:>8}: {:.4}",
+                    score.value
+                ));
+            },
+        )?;
+        bar.finish_and_clear();
+        let wall = started.elapsed().as_secs_f64();
+        let training: Vec<TrainingRecord> = gpo
+            .trained
+            .borrow()
+            .iter()
+            .map(|t| TrainingRecord {
+                split: t.split,
+                seed: t.seed,
+                best_step: t.best_step,
+                best_validation: t.best_validation,
+                seconds: t.seconds,
+            })
+            .collect();
+        let training_seconds = training.iter().map(|t| t.seconds).sum();
+        if args.json {
+            println!("{}", serde_json::to_string(&table)?);
+        } else {
+            println!(
+                "{} — {} ({wall:.0} s, of which training {training_seconds:.0} s)\n{}",
+                task.title(),
+                table.metric,
+                table.to_markdown()
+            );
+        }
+        if args.write_docs {
+            let record = Recorded {
+                command: command_line(),
+                wall_seconds: wall,
+                training_seconds,
+                machine: machine(),
+                table: &table,
+                training,
+                settings: serde_json::from_str(&config.to_string())?,
+            };
+            write_docs(task.id(), &record)?;
+        }
+    }
+    Ok(())
+}
+
+fn docs_dir() -> anyhow::Result<PathBuf> {
+    let root = gpo_core::embed::weights::repo_root()
+        .context("no repository root (Trunk.toml) above here")?;
+    Ok(root.join("docs"))
+}
+
+fn write_docs(task: &str, record: &Recorded) -> anyhow::Result<()> {
+    let docs = docs_dir()?;
+    let json_path = docs.join("results").join(format!("{task}.json"));
+    gpo_core::util::fs::write_atomic(&json_path, serde_json::to_string_pretty(record)?.as_bytes())
+        .with_context(|| format!("writing {}", json_path.display()))?;
+    let section = format!(
+        "Command: `{}` — wall time {:.0} s ({:.0} s training) on {}.\n\n{}",
+        record.command,
+        record.wall_seconds,
+        record.training_seconds,
+        record.machine,
+        record.table.to_markdown()
+    );
+    replace_section(
+        &docs.join("RESULTS.md"),
+        &format!("reproduce:{task}"),
+        &section,
+    )
+}
+
+/// Replaces the text between `<!-- name -->` and `<!-- /name -->` in a markdown file.
+pub fn replace_section(path: &Path, name: &str, body: &str) -> anyhow::Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let (open, close) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));
+    let start = text
+        .find(&open)
+        .with_context(|| format!("{}: no {open} marker", path.display()))?
+        + open.len();
+    let end = text
+        .find(&close)
+        .with_context(|| format!("{}: no {close} marker", path.display()))?;
+    anyhow::ensure!(
+        start <= end,
+        "{}: {close} comes before {open}",
+        path.display()
+    );
+    let updated = format!("{}\n{}\n{}", &text[..start], body.trim_end(), &text[end..]);
+    gpo_core::util::fs::write_atomic(path, updated.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))
+}

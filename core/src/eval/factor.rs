@@ -1,0 +1,137 @@
+//! The population factor model: the population prior plus the respondent's coordinates on the
+//! K main directions of deviation among the meta-train respondents (a truncated SVD), fitted by
+//! ridge regression on its context answers. A strong, cheap collaborative-filtering baseline;
+//! K and the ridge strength are chosen on the validation respondents.
+
+use super::protocol::Episode;
+use super::run::{Fold, Method, validation_select};
+use super::score::{EvalError, Predictor};
+use crate::data::Survey;
+use crate::model::Population;
+
+pub const FACTORS: [usize; 3] = [2, 8, 16];
+pub const LAMBDAS: [f64; 3] = [0.01, 0.1, 1.0];
+
+pub struct FactorModel<'a> {
+    pub population: &'a Population,
+    pub offsets: &'a [usize],
+    pub factors: usize,
+    pub lambda: f64,
+}
+
+impl FactorModel<'_> {
+    fn predict_episode(&self, survey: &Survey, episode: &Episode) -> Vec<Vec<f32>> {
+        let respondent = &survey.respondents[episode.respondent];
+        let answers = episode.context.iter().flat_map(|&q| {
+            let probs = &respondent.answer(q).expect("context is answered").probs;
+            probs
+                .iter()
+                .enumerate()
+                .map(move |(o, p)| (self.offsets[q] + o, *p))
+        });
+        let coordinates = self
+            .population
+            .coordinates(answers, self.factors, self.lambda);
+        episode
+            .targets
+            .iter()
+            .map(|&q| {
+                let rows = self.offsets[q]..self.offsets[q + 1];
+                let n = rows.len();
+                self.population
+                    .estimate(rows, &coordinates)
+                    .unwrap_or_else(|| vec![1.0 / n as f32; n])
+            })
+            .collect()
+    }
+}
+
+impl Predictor for FactorModel<'_> {
+    fn name(&self) -> String {
+        format!("factor(K={}, λ={})", self.factors, self.lambda)
+    }
+
+    fn predict(
+        &self,
+        survey: &Survey,
+        episodes: &[Episode],
+    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        Ok(episodes
+            .iter()
+            .map(|e| self.predict_episode(survey, e))
+            .collect())
+    }
+}
+
+pub struct FactorMethod {
+    pub offsets: Vec<usize>,
+}
+
+impl FactorMethod {
+    pub fn new(survey: &Survey) -> Self {
+        Self {
+            offsets: survey.option_offsets(),
+        }
+    }
+}
+
+/// Owns the fold's population so that the chosen predictor can borrow it.
+struct FittedFactor {
+    population: Population,
+    offsets: Vec<usize>,
+    factors: usize,
+    lambda: f64,
+}
+
+impl Predictor for FittedFactor {
+    fn name(&self) -> String {
+        format!("factor(K={}, λ={})", self.factors, self.lambda)
+    }
+
+    fn predict(
+        &self,
+        survey: &Survey,
+        episodes: &[Episode],
+    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        FactorModel {
+            population: &self.population,
+            offsets: &self.offsets,
+            factors: self.factors,
+            lambda: self.lambda,
+        }
+        .predict(survey, episodes)
+    }
+}
+
+impl Method for FactorMethod {
+    fn name(&self) -> String {
+        "factor".into()
+    }
+
+    fn build(&self, fold: &Fold) -> Result<Box<dyn Predictor + '_>, EvalError> {
+        let max = *FACTORS.iter().max().expect("factor counts");
+        // Fitted on the training respondents, selected on validation, then refitted on both.
+        let population =
+            Population::from_respondents(fold.survey, &self.offsets, &fold.split.train, max);
+        let candidates: Vec<FactorModel> = FACTORS
+            .iter()
+            .flat_map(|&factors| LAMBDAS.iter().map(move |&lambda| (factors, lambda)))
+            .map(|(factors, lambda)| FactorModel {
+                population: &population,
+                offsets: &self.offsets,
+                factors,
+                lambda,
+            })
+            .collect();
+        let best = validation_select(fold, candidates)?;
+        let (factors, lambda) = (best.factors, best.lambda);
+        let population =
+            Population::from_respondents(fold.survey, &self.offsets, &fold.split.meta_train(), max);
+        Ok(Box::new(FittedFactor {
+            population,
+            offsets: self.offsets.clone(),
+            factors,
+            lambda,
+        }))
+    }
+}

@@ -1,0 +1,370 @@
+//! What GPO knows about the population, as side information on every (question, option) token:
+//! the training respondents' mean probability (the population prior), whether it is known, and
+//! the option's loadings on the K main directions along which respondents deviate from that mean
+//! (a truncated SVD of the respondents' deviations). GPO adds the log prior to its mean logits,
+//! so it learns how a respondent departs from the population given its context answers; the
+//! loadings let it express that departure in a few numbers.
+//!
+//! Training episodes must not see their own respondent in these statistics (a test respondent
+//! never is): the training respondents are split into folds and each fold's episodes read
+//! statistics computed without it.
+
+use crate::data::Survey;
+use crate::util::rng::Rng;
+
+/// Probability floor before taking the log of a prior.
+pub const PRIOR_FLOOR: f32 = 1e-3;
+
+/// Per embedding row: prior probability, known flag, and K factor loadings.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Population {
+    pub factors: usize,
+    pub probs: Vec<f32>,
+    pub known: Vec<bool>,
+    /// `rows × factors`, row-major.
+    pub loadings: Vec<f32>,
+}
+
+impl Population {
+    /// Width of a token's population features: probability, known flag, loadings.
+    pub fn width(factors: usize) -> usize {
+        2 + factors
+    }
+
+    /// Nothing known: uniform within each question, flagged unknown, zero loadings.
+    pub fn unknown(offsets: &[usize], factors: usize) -> Self {
+        let mut population = Self {
+            factors,
+            probs: Vec::new(),
+            known: Vec::new(),
+            loadings: Vec::new(),
+        };
+        for q in 0..offsets.len().saturating_sub(1) {
+            population.push_question(None, offsets[q + 1] - offsets[q]);
+        }
+        population
+    }
+
+    pub fn rows(&self) -> usize {
+        self.probs.len()
+    }
+
+    /// A row's features (`Population::width(factors)` values).
+    pub fn features(&self, row: usize) -> Vec<f32> {
+        let mut out = Vec::with_capacity(Self::width(self.factors));
+        out.push(self.probs[row]);
+        out.push(if self.known[row] { 1.0 } else { 0.0 });
+        out.extend_from_slice(&self.loadings[row * self.factors..(row + 1) * self.factors]);
+        out
+    }
+
+    /// Features of a row whose population statistics are hidden.
+    pub fn hidden_features(&self, options: usize) -> Vec<f32> {
+        let mut out = vec![0.0; Self::width(self.factors)];
+        out[0] = 1.0 / options as f32;
+        out
+    }
+
+    /// Appends a question's rows (e.g. one written in the page's editor); `None`: unknown.
+    pub fn push_question(&mut self, prior: Option<&[f32]>, options: usize) {
+        match prior {
+            Some(p) => {
+                self.probs.extend_from_slice(p);
+                self.known.extend(std::iter::repeat_n(true, options));
+            }
+            None => {
+                self.probs
+                    .extend(std::iter::repeat_n(1.0 / options as f32, options));
+                self.known.extend(std::iter::repeat_n(false, options));
+            }
+        }
+        self.loadings
+            .extend(std::iter::repeat_n(0.0, options * self.factors));
+    }
+
+    /// The rows of the given questions only (`offsets` numbers the current rows).
+    pub fn select(&self, offsets: &[usize], questions: &[usize]) -> Self {
+        let mut out = Self {
+            factors: self.factors,
+            probs: Vec::new(),
+            known: Vec::new(),
+            loadings: Vec::new(),
+        };
+        for &q in questions {
+            let rows = offsets[q]..offsets[q + 1];
+            out.probs.extend_from_slice(&self.probs[rows.clone()]);
+            out.known.extend_from_slice(&self.known[rows.clone()]);
+            out.loadings.extend_from_slice(
+                &self.loadings[rows.start * self.factors..rows.end * self.factors],
+            );
+        }
+        out
+    }
+
+    /// The training respondents' statistics.
+    pub fn from_respondents(
+        survey: &Survey,
+        offsets: &[usize],
+        respondents: &[usize],
+        factors: usize,
+    ) -> Self {
+        let rows = *offsets.last().unwrap_or(&0);
+        let questions = offsets.len().saturating_sub(1);
+        let mut sums = vec![0.0f64; rows];
+        let mut counts = vec![0u32; questions];
+        for &r in respondents {
+            for answer in &survey.respondents[r].answers {
+                let start = offsets[answer.question];
+                for (o, p) in answer.probs.iter().enumerate() {
+                    sums[start + o] += *p as f64;
+                }
+                counts[answer.question] += 1;
+            }
+        }
+        let mut population = Self::unknown(offsets, factors);
+        for q in 0..questions {
+            if counts[q] > 0 {
+                for row in offsets[q]..offsets[q + 1] {
+                    population.probs[row] = (sums[row] / counts[q] as f64) as f32;
+                    population.known[row] = true;
+                }
+            }
+        }
+        if factors > 0 && respondents.len() > 1 {
+            // Deviations from the prior, zero where a respondent did not answer.
+            let n = respondents.len();
+            let mut deviations = vec![0.0f64; n * rows];
+            for (i, &r) in respondents.iter().enumerate() {
+                for answer in &survey.respondents[r].answers {
+                    let start = offsets[answer.question];
+                    for (o, p) in answer.probs.iter().enumerate() {
+                        deviations[i * rows + start + o] =
+                            *p as f64 - population.probs[start + o] as f64;
+                    }
+                }
+            }
+            let loadings = top_right_singular(&deviations, n, rows, factors);
+            population.loadings = loadings.iter().map(|v| *v as f32).collect();
+        }
+        population
+    }
+}
+
+/// The log-offset GPO adds to a token's mean logit.
+pub fn log_offset(probability: f32, known: bool) -> f32 {
+    if known {
+        probability.max(PRIOR_FLOOR).ln()
+    } else {
+        0.0
+    }
+}
+
+/// What GPO adds to its mean logits.
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Offset {
+    /// Nothing (the paper's model).
+    None,
+    /// The log population prior.
+    Prior,
+    /// The log of the factor model's estimate from the episode's own context answers
+    /// (ridge strength `lambda`), so that GPO learns corrections to it.
+    Factor { lambda: f64 },
+}
+
+impl Population {
+    fn loading(&self, row: usize, k: usize) -> f64 {
+        self.loadings[row * self.factors + k] as f64
+    }
+
+    /// Ridge estimate (strength `lambda`) of a respondent's coordinates on the first `k`
+    /// factors from its `(row, probability)` answers on rows with a known prior.
+    pub fn coordinates(
+        &self,
+        answers: impl Iterator<Item = (usize, f32)>,
+        k: usize,
+        lambda: f64,
+    ) -> Vec<f64> {
+        let k = k.min(self.factors);
+        if k == 0 {
+            return Vec::new();
+        }
+        let mut ata = vec![0.0; k * k];
+        let mut atb = vec![0.0; k];
+        for (row, p) in answers.filter(|(row, _)| self.known[*row]) {
+            let deviation = p as f64 - self.probs[row] as f64;
+            for i in 0..k {
+                atb[i] += self.loading(row, i) * deviation;
+                for j in 0..k {
+                    ata[i * k + j] += self.loading(row, i) * self.loading(row, j);
+                }
+            }
+        }
+        (0..k).for_each(|i| ata[i * k + i] += lambda);
+        crate::util::linalg::cholesky_solve(&ata, &atb, k).unwrap_or_else(|| vec![0.0; k])
+    }
+
+    /// The factor model's distribution over a question's `rows` given coordinates; `None` where
+    /// the prior is unknown.
+    pub fn estimate(&self, rows: std::ops::Range<usize>, coordinates: &[f64]) -> Option<Vec<f32>> {
+        if !self.known[rows.start] {
+            return None;
+        }
+        let raw: Vec<f64> = rows
+            .map(|row| {
+                let shift: f64 = coordinates
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| self.loading(row, i) * c)
+                    .sum();
+                (self.probs[row] as f64 + shift).max(ESTIMATE_FLOOR)
+            })
+            .collect();
+        let total: f64 = raw.iter().sum();
+        Some(raw.iter().map(|v| (v / total) as f32).collect())
+    }
+}
+
+/// Probability floor of a factor-model estimate before renormalising.
+pub const ESTIMATE_FLOOR: f64 = 1e-4;
+
+/// Top-`k` right singular directions of the `n × m` matrix `a`, scaled by σ/√n, as an `m × k`
+/// row-major matrix: from the eigenvectors of the `n × n` Gram matrix (power iteration with
+/// deflation; n is at most a few hundred respondents).
+fn top_right_singular(a: &[f64], n: usize, m: usize, k: usize) -> Vec<f64> {
+    let mut gram = vec![0.0f64; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let dot: f64 = a[i * m..(i + 1) * m]
+                .iter()
+                .zip(&a[j * m..(j + 1) * m])
+                .map(|(x, y)| x * y)
+                .sum();
+            gram[i * n + j] = dot;
+            gram[j * n + i] = dot;
+        }
+    }
+    let mut out = vec![0.0f64; m * k];
+    let mut rng = Rng::new(0x5_0D);
+    for factor in 0..k.min(n) {
+        let mut u: Vec<f64> = (0..n).map(|_| rng.unit() - 0.5).collect();
+        let mut eigenvalue = 0.0;
+        for _ in 0..300 {
+            let mut next = vec![0.0; n];
+            for i in 0..n {
+                next[i] = (0..n).map(|j| gram[i * n + j] * u[j]).sum();
+            }
+            let norm = next.iter().map(|x| x * x).sum::<f64>().sqrt();
+            if norm < 1e-12 {
+                eigenvalue = 0.0;
+                break;
+            }
+            next.iter_mut().for_each(|x| *x /= norm);
+            let converged = next
+                .iter()
+                .zip(&u)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0.0, f64::max)
+                < 1e-10;
+            u = next;
+            eigenvalue = norm;
+            if converged {
+                break;
+            }
+        }
+        if eigenvalue <= 1e-12 {
+            break;
+        }
+        // v = Aᵀu / σ, loading = v σ / √n = Aᵀu / √n.
+        for col in 0..m {
+            let value: f64 = (0..n).map(|i| a[i * m + col] * u[i]).sum();
+            out[col * k + factor] = value / (n as f64).sqrt();
+        }
+        // Deflate.
+        for i in 0..n {
+            for j in 0..n {
+                gram[i * n + j] -= eigenvalue * u[i] * u[j];
+            }
+        }
+    }
+    out
+}
+
+/// Fold of each training respondent (deterministic given the seed), for fold-out statistics.
+pub fn folds(respondents: &[usize], folds: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..respondents.len()).collect();
+    Rng::derived(seed, &[0xF01D]).shuffle(&mut order);
+    let mut fold = vec![0; respondents.len()];
+    for (position, &i) in order.iter().enumerate() {
+        fold[i] = position % folds.max(1);
+    }
+    fold
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Answer, LoadReport, Question, Respondent, RespondentKind, Task};
+
+    fn survey(answers: &[[f32; 2]]) -> Survey {
+        Survey {
+            task: Task::Gd4,
+            questions: vec![Question {
+                key: "q".into(),
+                text: "q".into(),
+                options: vec!["a".into(), "b".into()],
+                ordinals: None,
+            }],
+            respondents: answers
+                .iter()
+                .map(|p| Respondent {
+                    name: "r".into(),
+                    kind: RespondentKind::Person,
+                    attributes: vec![],
+                    answers: vec![Answer {
+                        question: 0,
+                        probs: p.to_vec(),
+                    }],
+                })
+                .collect(),
+            report: LoadReport::default(),
+        }
+    }
+
+    #[test]
+    fn prior_and_loadings_by_hand() {
+        // Deviations from the mean (0.5, 0.5): (+.5, −.5) and (−.5, +.5): one direction,
+        // σ = 1, loading = Aᵀu/√n with u = (1, −1)/√2 → ±(0.5, −0.5).
+        let s = survey(&[[1.0, 0.0], [0.0, 1.0]]);
+        let p = Population::from_respondents(&s, &[0, 2], &[0, 1], 2);
+        assert_eq!(p.probs, vec![0.5, 0.5]);
+        assert_eq!(p.known, vec![true, true]);
+        let l0 = p.loadings[0];
+        assert!((l0.abs() - 0.5).abs() < 1e-6, "{:?}", p.loadings);
+        assert!(
+            (p.loadings[2] + l0).abs() < 1e-6,
+            "the second option loads opposite"
+        );
+        assert!(
+            p.loadings[1].abs() < 1e-9 && p.loadings[3].abs() < 1e-9,
+            "no second direction"
+        );
+        assert_eq!(p.features(1).len(), Population::width(2));
+    }
+
+    #[test]
+    fn unknown_questions_are_uniform_and_flagged() {
+        let p = Population::unknown(&[0, 2, 5], 3);
+        assert_eq!(p.features(3), vec![1.0 / 3.0, 0.0, 0.0, 0.0, 0.0]);
+        assert_eq!(p.hidden_features(4), vec![0.25, 0.0, 0.0, 0.0, 0.0]);
+        assert_eq!(log_offset(0.0, true), PRIOR_FLOOR.ln());
+        assert_eq!(log_offset(0.3, false), 0.0);
+    }
+
+    #[test]
+    fn folds_partition_evenly() {
+        let f = folds(&[10, 11, 12, 13, 14, 15, 16], 3, 1);
+        let mut counts = [0; 3];
+        f.iter().for_each(|&i| counts[i] += 1);
+        assert_eq!(counts, [3, 2, 2]);
+    }
+}
