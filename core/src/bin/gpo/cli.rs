@@ -48,6 +48,8 @@ pub enum Command {
     Reproduce(crate::reproduce::ReproduceArgs),
     /// Write the bundle the web page loads (surveys, embeddings, trained weights, encoder).
     ExportWeb(crate::export_web::ExportWebArgs),
+    /// GPO's predictions from a web bundle for a person's answers (JSON).
+    Predict(crate::predict::PredictArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

@@ -5,6 +5,7 @@ mod cli;
 mod data;
 mod embed;
 mod eval;
+mod predict;
 mod export_web;
 mod reproduce;
 mod train;
@@ -21,6 +22,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Eval(args) => eval::run(&cli.common, args),
         cli::Command::Reproduce(args) => reproduce::run(&cli.common, args),
         cli::Command::ExportWeb(args) => export_web::run(&cli.common, args),
+        cli::Command::Predict(args) => predict::run(&cli.common, args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
