@@ -35,9 +35,9 @@ impl DeviceChoice {
         match self {
             Self::Cpu => Ok(Device::flex()),
             #[cfg(feature = "wgpu")]
-            Self::Wgpu => Device::wgpu_options()
-                .init()
-                .map_err(|e| format!("wgpu: no usable adapter ({e}); use --device cpu")),
+            Self::Wgpu => {
+                Device::wgpu_options().init().map_err(|e| format!("wgpu: no usable adapter ({e}); use --device cpu"))
+            }
             #[cfg(not(feature = "wgpu"))]
             Self::Wgpu => Err("this build has no wgpu backend (build with --features wgpu)".into()),
             #[cfg(feature = "cuda")]
@@ -55,9 +55,5 @@ pub fn describe(device: &Device) -> String {
         return identity.name;
     }
     let debug = format!("{device:?}");
-    if debug.contains("Flex") {
-        "CPU (Flex)".to_string()
-    } else {
-        debug
-    }
+    if debug.contains("Flex") { "CPU (Flex)".to_string() } else { debug }
 }

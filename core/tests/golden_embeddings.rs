@@ -50,11 +50,7 @@ fn check_against_reference(device: &Device) {
         let v = ours.row(0);
         assert_eq!(v.len(), EMBED_DIM);
         let cos = cosine(v, &case.embedding);
-        let diff = v
-            .iter()
-            .zip(&case.embedding)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
+        let diff = v.iter().zip(&case.embedding).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
         assert!(
             cos >= 0.9999 && diff <= 1e-4,
             "case {i} {:?}: cosine {cos}, max diff {diff}",
@@ -81,22 +77,11 @@ fn padded_batches_equal_one_by_one() {
     let texts: Vec<String> = fixture().cases.iter().map(|c| c.text.clone()).collect();
     let batched = encoder.embed(&texts, 5, |_| {}).expect("embeds");
     for (i, text) in texts.iter().enumerate() {
-        let alone = encoder
-            .embed(std::slice::from_ref(text), 1, |_| {})
-            .expect("embeds");
-        let diff = batched
-            .row(i)
-            .iter()
-            .zip(alone.row(0))
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
+        let alone = encoder.embed(std::slice::from_ref(text), 1, |_| {}).expect("embeds");
+        let diff = batched.row(i).iter().zip(alone.row(0)).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
         assert!(diff <= 1e-5, "text {i}: batched vs alone differ by {diff}");
     }
-    assert_eq!(
-        batched.truncated,
-        vec![texts.len() - 1],
-        "only the long text is cut"
-    );
+    assert_eq!(batched.truncated, vec![texts.len() - 1], "only the long text is cut");
 }
 
 /// The same check on wgpu (Mesa's lavapipe in CI); skipped with a note where no adapter exists.

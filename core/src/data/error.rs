@@ -17,47 +17,24 @@ pub enum DataError {
         source: serde_json::Error,
     },
     #[error("{path}: line {line}: {message}")]
-    Line {
-        path: PathBuf,
-        line: u64,
-        message: String,
-    },
+    Line { path: PathBuf, line: u64, message: String },
     #[error("{path}: {key}: {message}")]
-    Field {
-        path: PathBuf,
-        key: String,
-        message: String,
-    },
+    Field { path: PathBuf, key: String, message: String },
     #[error("data folder not found: {message}")]
     Missing { message: String },
 }
 
 impl DataError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Io {
-            path: path.into(),
-            source,
-        }
+        Self::Io { path: path.into(), source }
     }
 
-    pub fn field(
-        path: impl Into<PathBuf>,
-        key: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self::Field {
-            path: path.into(),
-            key: key.into(),
-            message: message.into(),
-        }
+    pub fn field(path: impl Into<PathBuf>, key: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Field { path: path.into(), key: key.into(), message: message.into() }
     }
 
     pub fn line(path: impl Into<PathBuf>, line: u64, message: impl Into<String>) -> Self {
-        Self::Line {
-            path: path.into(),
-            line,
-            message: message.into(),
-        }
+        Self::Line { path: path.into(), line, message: message.into() }
     }
 }
 
@@ -69,8 +46,5 @@ pub fn read_to_string(path: &std::path::Path) -> Result<String, DataError> {
 /// Parses a JSON file into `T`, naming the file in the error.
 pub fn read_json<T: serde::de::DeserializeOwned>(path: &std::path::Path) -> Result<T, DataError> {
     let text = read_to_string(path)?;
-    serde_json::from_str(&text).map_err(|source| DataError::Json {
-        path: path.to_path_buf(),
-        source,
-    })
+    serde_json::from_str(&text).map_err(|source| DataError::Json { path: path.to_path_buf(), source })
 }

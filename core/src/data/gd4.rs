@@ -24,14 +24,8 @@ const DEMOGRAPHICS: [(&str, &str); 6] = [
     ("How old are you?", "age"),
     ("What is your gender?", "gender"),
     ("What best describes where you live?", "place"),
-    (
-        "What religious group or faith do you most identify with?",
-        "religion",
-    ),
-    (
-        "What country or region do you most identify with?",
-        "country",
-    ),
+    ("What religious group or faith do you most identify with?", "religion"),
+    ("What country or region do you most identify with?", "country"),
 ];
 
 /// What one column holds.
@@ -56,9 +50,7 @@ pub fn load_gd4(data: &Path) -> Result<Survey, DataError> {
     let mut header: Option<Vec<String>> = None;
     let mut rows: Vec<(u64, Vec<String>)> = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| {
-            DataError::line(&path, e.position().map_or(0, |p| p.line()), e.to_string())
-        })?;
+        let record = record.map_err(|e| DataError::line(&path, e.position().map_or(0, |p| p.line()), e.to_string()))?;
         let line = record.position().map_or(0, |p| p.line());
         let cells: Vec<String> = record.iter().map(str::to_string).collect();
         match &header {
@@ -66,11 +58,7 @@ pub fn load_gd4(data: &Path) -> Result<Survey, DataError> {
             None if cells.len() > 1 => header = Some(cells),
             None => {}
             Some(h) if cells.len() != h.len() => {
-                return Err(DataError::line(
-                    &path,
-                    line,
-                    format!("{} cells, the header has {}", cells.len(), h.len()),
-                ));
+                return Err(DataError::line(&path, line, format!("{} cells, the header has {}", cells.len(), h.len())));
             }
             Some(_) => rows.push((line, cells)),
         }
@@ -79,29 +67,16 @@ pub fn load_gd4(data: &Path) -> Result<Survey, DataError> {
     let id_col = header
         .iter()
         .position(|h| h == "Participant Id")
-        .ok_or_else(|| {
-            DataError::field(&path, "Participant Id", "column missing from the header")
-        })?;
+        .ok_or_else(|| DataError::field(&path, "Participant Id", "column missing from the header"))?;
     for (name, _) in DEMOGRAPHICS {
         if !header.iter().any(|h| h == name) {
-            return Err(DataError::field(
-                &path,
-                name,
-                "demographic column missing from the header",
-            ));
+            return Err(DataError::field(&path, name, "demographic column missing from the header"));
         }
     }
 
     let mut report = LoadReport::default();
-    let columns: Vec<Column> = (0..header.len())
-        .map(|c| {
-            classify(
-                &header[c],
-                c == id_col,
-                rows.iter().map(|(_, r)| answer(&r[c])),
-            )
-        })
-        .collect();
+    let columns: Vec<Column> =
+        (0..header.len()).map(|c| classify(&header[c], c == id_col, rows.iter().map(|(_, r)| answer(&r[c])))).collect();
 
     // Questions: polls first-come, check boxes one Yes/No question each.
     let mut questions = Vec::new();
@@ -136,11 +111,7 @@ pub fn load_gd4(data: &Path) -> Result<Survey, DataError> {
     for (line, row) in &rows {
         let name = row[id_col].trim().to_string();
         if name.is_empty() || !seen.insert(name.clone()) {
-            return Err(DataError::line(
-                &path,
-                *line,
-                format!("missing or repeated Participant Id '{name}'"),
-            ));
+            return Err(DataError::line(&path, *line, format!("missing or repeated Participant Id '{name}'")));
         }
         // Stems under which this person ticked at least one box.
         let ticked: BTreeSet<&str> = columns
@@ -163,15 +134,8 @@ pub fn load_gd4(data: &Path) -> Result<Survey, DataError> {
                 }
                 Column::Poll(options) => {
                     if let Some(value) = cell {
-                        let chosen = options
-                            .iter()
-                            .position(|o| o == value)
-                            .expect("options come from the cells");
-                        answers.push(one_hot(
-                            question_of_column[c].unwrap(),
-                            chosen,
-                            options.len(),
-                        ));
+                        let chosen = options.iter().position(|o| o == value).expect("options come from the cells");
+                        answers.push(one_hot(question_of_column[c].unwrap(), chosen, options.len()));
                     }
                 }
                 Column::Checkbox { stem, .. } => {
@@ -187,28 +151,15 @@ pub fn load_gd4(data: &Path) -> Result<Survey, DataError> {
             report.drop("participant with no poll answer");
             continue;
         }
-        respondents.push(Respondent {
-            name,
-            kind: RespondentKind::Person,
-            attributes,
-            answers,
-        });
+        respondents.push(Respondent { name, kind: RespondentKind::Person, attributes, answers });
     }
-    let polls = columns
-        .iter()
-        .filter(|c| matches!(c, Column::Poll(_)))
-        .count();
+    let polls = columns.iter().filter(|c| matches!(c, Column::Poll(_))).count();
     report.note(format!(
         "{polls} single-choice poll columns and {} check-box items (Yes/No) from {} columns",
         questions.len() - polls,
         header.len()
     ));
-    Ok(Survey {
-        task: Task::Gd4,
-        questions,
-        respondents,
-        report,
-    })
+    Ok(Survey { task: Task::Gd4, questions, respondents, report })
 }
 
 /// A cell's answer, or `None` when not answered.
@@ -250,9 +201,7 @@ fn classify<'a>(header: &str, is_id: bool, cells: impl Iterator<Item = Option<&'
     match values.len() {
         0 => Column::Ignored("column nobody answered"),
         1 => match name.rsplit_once(" - ") {
-            Some((stem, _)) => Column::Checkbox {
-                stem: stem.trim().to_string(),
-            },
+            Some((stem, _)) => Column::Checkbox { stem: stem.trim().to_string() },
             None => Column::Ignored("column with a single answer value"),
         },
         n if n <= MAX_OPTIONS => Column::Poll(values.keys().map(|v| v.to_string()).collect()),

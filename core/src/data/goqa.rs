@@ -58,13 +58,7 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
 
     let mut records = Vec::with_capacity(bench.len() + pluralism.len());
     for (i, r) in bench.into_iter().enumerate() {
-        check_lengths(
-            &bench_path,
-            i,
-            &r.country,
-            r.options.len(),
-            r.distribution.len(),
-        )?;
+        check_lengths(&bench_path, i, &r.country, r.options.len(), r.distribution.len())?;
         records.push((
             0u8,
             Record {
@@ -76,13 +70,7 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
         ));
     }
     for (i, r) in pluralism.into_iter().enumerate() {
-        check_lengths(
-            &pluralism_path,
-            i,
-            &r.attribute,
-            r.options.len(),
-            r.gold_distribution.len(),
-        )?;
+        check_lengths(&pluralism_path, i, &r.attribute, r.options.len(), r.gold_distribution.len())?;
         let text = unwrap_prompt(&r.question).ok_or_else(|| {
             DataError::field(
                 &pluralism_path,
@@ -105,8 +93,7 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
     let mut question_index: HashMap<(String, Vec<String>), usize> = HashMap::new();
     // (question, country) -> (source, probs)
     let mut pairs: BTreeMap<(String, usize), (u8, Vec<f32>, Vec<f64>)> = BTreeMap::new();
-    let (mut overlaps, mut disagreements, mut largest, mut raw_disagreements) =
-        (0usize, 0usize, 0f32, 0usize);
+    let (mut overlaps, mut disagreements, mut largest, mut raw_disagreements) = (0usize, 0usize, 0f32, 0usize);
     for (source, record) in records {
         if record.options.len() < 2 {
             report.drop("(country, question) with fewer than two options");
@@ -136,18 +123,10 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
                     continue;
                 }
                 overlaps += 1;
-                if kept_raw
-                    .iter()
-                    .zip(&record.weights)
-                    .any(|(a, b)| (a - b).abs() > 1e-9)
-                {
+                if kept_raw.iter().zip(&record.weights).any(|(a, b)| (a - b).abs() > 1e-9) {
                     raw_disagreements += 1;
                 }
-                let diff = kept
-                    .iter()
-                    .zip(&probs)
-                    .map(|(a, b)| (a - b).abs())
-                    .fold(0f32, f32::max);
+                let diff = kept.iter().zip(&probs).map(|(a, b)| (a - b).abs()).fold(0f32, f32::max);
                 if diff > 1e-6 {
                     disagreements += 1;
                     largest = largest.max(diff);
@@ -172,26 +151,16 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
     for respondent in &mut respondents {
         respondent.answers.sort_by_key(|a| a.question);
     }
-    report.drop_many(
-        "(country, question) in both copies: the GlobalOpinionBench copy is kept",
-        overlaps,
-    );
+    report.drop_many("(country, question) in both copies: the GlobalOpinionBench copy is kept", overlaps);
     report.note(format!(
         "merged {BENCH_FILE} and {PLURALISM_FILE}: {overlaps} (country, question) pairs in both; \
          {raw_disagreements} of them differ as stored, {disagreements} after renormalising \
          (largest difference {largest:.2e}); the GlobalOpinionBench copy is kept"
     ));
-    Ok(Survey {
-        task: Task::Goqa,
-        questions,
-        respondents,
-        report,
-    })
+    Ok(Survey { task: Task::Goqa, questions, respondents, report })
 }
 
-fn options_as_text<'de, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Vec<String>, D::Error> {
+fn options_as_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     let values: Vec<serde_json::Value> = Deserialize::deserialize(deserializer)?;
     values
         .into_iter()
@@ -201,9 +170,7 @@ fn options_as_text<'de, D: serde::Deserializer<'de>>(
                 Some(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
                 _ => number.to_string(),
             }),
-            other => Err(serde::de::Error::custom(format!(
-                "an option is neither text nor a number: {other}"
-            ))),
+            other => Err(serde::de::Error::custom(format!("an option is neither text nor a number: {other}"))),
         })
         .collect()
 }
@@ -212,13 +179,7 @@ fn trim_all(options: Vec<String>) -> Vec<String> {
     options.into_iter().map(|o| o.trim().to_string()).collect()
 }
 
-fn check_lengths(
-    path: &Path,
-    index: usize,
-    who: &str,
-    options: usize,
-    probs: usize,
-) -> Result<(), DataError> {
+fn check_lengths(path: &Path, index: usize, who: &str, options: usize, probs: usize) -> Result<(), DataError> {
     if options != probs {
         return Err(DataError::field(
             path,

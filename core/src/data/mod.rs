@@ -15,9 +15,7 @@ use std::path::Path;
 pub use error::DataError;
 pub use paths::{DATA_ENV, resolve_data_dir};
 pub use stats::{SurveyStats, survey_stats};
-pub use survey::{
-    Answer, LoadReport, Question, Respondent, RespondentKind, Survey, Task, normalise,
-};
+pub use survey::{Answer, LoadReport, Question, Respondent, RespondentKind, Survey, Task, normalise};
 
 /// Which OpinionQA questions to keep.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -58,9 +56,7 @@ pub fn load_task(task: Task, data: &Path, options: &LoadOptions) -> Result<Surve
                 message: format!("the disagreement-500 subset exists only for oqa, not {task}"),
             });
         }
-        let keys: std::collections::HashSet<String> = opinionqa::disagreement_500_keys(data)?
-            .into_iter()
-            .collect();
+        let keys: std::collections::HashSet<String> = opinionqa::disagreement_500_keys(data)?.into_iter().collect();
         let before = survey.questions.len();
         survey.retain_questions(|q| keys.contains(&q.key));
         survey.report.note(format!(
@@ -71,12 +67,9 @@ pub fn load_task(task: Task, data: &Path, options: &LoadOptions) -> Result<Surve
     }
     let names: Option<Vec<String>> = match &options.respondents {
         RespondentSelection::All => None,
-        RespondentSelection::Paper22 if task == Task::Oqa => Some(
-            opinionqa::PAPER_GROUPS
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-        ),
+        RespondentSelection::Paper22 if task == Task::Oqa => {
+            Some(opinionqa::PAPER_GROUPS.iter().map(|s| s.to_string()).collect())
+        }
         RespondentSelection::Paper22 => {
             return Err(DataError::Missing {
                 message: format!("the paper's 22 groups exist only for oqa, not {task}"),
@@ -85,9 +78,7 @@ pub fn load_task(task: Task, data: &Path, options: &LoadOptions) -> Result<Surve
         RespondentSelection::Named(names) => Some(names.clone()),
     };
     if let Some(names) = names {
-        survey
-            .select_respondents(&names)
-            .map_err(|message| DataError::Missing { message })?;
+        survey.select_respondents(&names).map_err(|message| DataError::Missing { message })?;
     }
     Ok(survey)
 }

@@ -18,16 +18,7 @@ use super::{Answer, DataError, LoadReport, Question, Respondent, RespondentKind,
 use super::{error::read_json, normalise};
 
 /// The eight attributes with per-group counts.
-pub const ATTRIBUTES: [&str; 8] = [
-    "AGE",
-    "CREGION",
-    "EDUCATION",
-    "INCOME",
-    "POLIDEOLOGY",
-    "POLPARTY",
-    "RACE",
-    "SEX",
-];
+pub const ATTRIBUTES: [&str; 8] = ["AGE", "CREGION", "EDUCATION", "INCOME", "POLIDEOLOGY", "POLPARTY", "RACE", "SEX"];
 
 /// Buckets in the count files that are not demographic groups.
 const NOT_GROUPS: [&str; 3] = ["Refused", "nan", "Other"];
@@ -111,18 +102,14 @@ pub fn wave_dirs(data: &Path) -> Result<Vec<PathBuf>, DataError> {
         let entry = entry.map_err(|e| DataError::io(&root, e))?;
         let name = entry.file_name().to_string_lossy().to_string();
         if let Some(number) = name.strip_prefix("American_Trends_Panel_W") {
-            let number = number.parse().map_err(|_| {
-                DataError::field(&root, &name, "wave folder name does not end in a number")
-            })?;
+            let number = number
+                .parse()
+                .map_err(|_| DataError::field(&root, &name, "wave folder name does not end in a number"))?;
             waves.push((number, entry.path()));
         }
     }
     if waves.is_empty() {
-        return Err(DataError::field(
-            &root,
-            "American_Trends_Panel_W*",
-            "no wave folders",
-        ));
+        return Err(DataError::field(&root, "American_Trends_Panel_W*", "no wave folders"));
     }
     waves.sort();
     Ok(waves.into_iter().map(|(_, path)| path).collect())
@@ -146,16 +133,12 @@ pub fn read_info(path: &Path) -> Result<Vec<InfoRow>, DataError> {
         let line = record.position().map_or(0, |p| p.line());
         let cell = |col: usize| record.get(col).unwrap_or("");
         let key = cell(key_col).to_string();
-        let bad =
-            |what: &str, err: String| DataError::line(path, line, format!("{key}: {what}: {err}"));
+        let bad = |what: &str, err: String| DataError::line(path, line, format!("{key}: {what}: {err}"));
         let references = parse_str_list(cell(refs_col)).map_err(|e| bad("references", e))?;
         let ordinals = parse_num_list(cell(ord_col)).map_err(|e| bad("option_ordinal", e))?;
         let options: Vec<String> = references.into_iter().filter(|o| o != REFUSAL).collect();
         if ordinals.len() > options.len() || ordinals.is_empty() {
-            return Err(bad(
-                "option_ordinal",
-                format!("{} values for {} options", ordinals.len(), options.len()),
-            ));
+            return Err(bad("option_ordinal", format!("{} values for {} options", ordinals.len(), options.len())));
         }
         rows.push(InfoRow {
             key,
@@ -199,17 +182,12 @@ pub fn load_opinionqa(data: &Path) -> Result<Survey, DataError> {
         }
         // Questions in info.csv order; only those with group counts are part of the task.
         for row in &wave_info {
-            if !wave_counts
-                .iter()
-                .any(|(_, counts)| counts.contains_key(&row.key))
-            {
+            if !wave_counts.iter().any(|(_, counts)| counts.contains_key(&row.key)) {
                 report.drop("question in info.csv without group counts");
                 continue;
             }
             if row.unvalued_options() > 0 {
-                report.drop(
-                    "question with non-ordinal options (e.g. 'Not sure') dropped from its options",
-                );
+                report.drop("question with non-ordinal options (e.g. 'Not sure') dropped from its options");
             }
             question_index.insert(row.key.clone(), questions.len());
             questions.push(row.question());
@@ -218,11 +196,7 @@ pub fn load_opinionqa(data: &Path) -> Result<Survey, DataError> {
             let path = wave.join(format!("{attribute}_data.json"));
             for (key, question) in counts {
                 let Some(&index) = question_index.get(&key) else {
-                    return Err(DataError::field(
-                        &path,
-                        &key,
-                        "question key is not in this wave's info.csv",
-                    ));
+                    return Err(DataError::field(&path, &key, "question key is not in this wave's info.csv"));
                 };
                 let row = info_by_key[key.as_str()];
                 for (group, option_counts) in &question.groups {
@@ -260,10 +234,7 @@ pub fn load_opinionqa(data: &Path) -> Result<Survey, DataError> {
                         answers: Vec::new(),
                     });
                     match normalise(&weights) {
-                        Some(probs) => respondent.answers.push(Answer {
-                            question: index,
-                            probs,
-                        }),
+                        Some(probs) => respondent.answers.push(Answer { question: index, probs }),
                         None => report.drop("(group, question) with zero counts"),
                     }
                 }
@@ -274,25 +245,14 @@ pub fn load_opinionqa(data: &Path) -> Result<Survey, DataError> {
     for respondent in &mut respondents {
         respondent.answers.sort_by_key(|a| a.question);
     }
-    report.note(format!(
-        "{} count-based groups over {} questions with counts",
-        respondents.len(),
-        questions.len()
-    ));
-    let mut survey = Survey {
-        task: Task::Oqa,
-        questions,
-        respondents,
-        report,
-    };
+    report.note(format!("{} count-based groups over {} questions with counts", respondents.len(), questions.len()));
+    let mut survey = Survey { task: Task::Oqa, questions, respondents, report };
     add_religion_groups(data, &info, &mut survey)?;
     Ok(survey)
 }
 
 /// Keys of the 500 high-disagreement questions the GPO paper evaluates on.
 pub fn disagreement_500_keys(data: &Path) -> Result<Vec<String>, DataError> {
-    let path = human_resp_dir(data)
-        .join("Pew_American_Trends_Panel_disagreement_500")
-        .join("info.csv");
+    let path = human_resp_dir(data).join("Pew_American_Trends_Panel_disagreement_500").join("info.csv");
     Ok(read_info(&path)?.into_iter().map(|row| row.key).collect())
 }

@@ -17,10 +17,7 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf, DataError> {
     if let Some(path) = std::env::var_os(DATA_ENV) {
         return existing(Path::new(&path), DATA_ENV);
     }
-    let starts = [
-        std::env::current_dir().ok(),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
-    ];
+    let starts = [std::env::current_dir().ok(), Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")))];
     for start in starts.into_iter().flatten() {
         for ancestor in start.ancestors() {
             let candidate = ancestor.join("shared").join("data");
@@ -30,9 +27,7 @@ pub fn resolve_data_dir(explicit: Option<&Path>) -> Result<PathBuf, DataError> {
         }
     }
     Err(DataError::Missing {
-        message: format!(
-            "no shared/data folder above the current folder; pass --data <dir> or set {DATA_ENV}"
-        ),
+        message: format!("no shared/data folder above the current folder; pass --data <dir> or set {DATA_ENV}"),
     })
 }
 
@@ -40,8 +35,6 @@ fn existing(path: &Path, source: &str) -> Result<PathBuf, DataError> {
     if path.is_dir() {
         Ok(path.to_path_buf())
     } else {
-        Err(DataError::Missing {
-            message: format!("{} (from {source}) is not a folder", path.display()),
-        })
+        Err(DataError::Missing { message: format!("{} (from {source}) is not a folder", path.display()) })
     }
 }

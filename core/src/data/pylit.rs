@@ -20,10 +20,7 @@ struct Parser<'a> {
 
 impl<'a> Parser<'a> {
     fn new(text: &'a str) -> Self {
-        Self {
-            chars: text.char_indices().peekable(),
-            text,
-        }
+        Self { chars: text.char_indices().peekable(), text }
     }
 
     fn skip_space(&mut self) {
@@ -39,10 +36,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn list<T>(
-        &mut self,
-        mut item: impl FnMut(&mut Self) -> Result<T, String>,
-    ) -> Result<Vec<T>, String> {
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Result<T, String>) -> Result<Vec<T>, String> {
         self.expect('[')?;
         let mut items = Vec::new();
         loop {
@@ -115,16 +109,13 @@ impl<'a> Parser<'a> {
             None => return Err("expected a number, found the end".into()),
         };
         let mut end = start;
-        while let Some((at, c)) = self
-            .chars
-            .next_if(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
+        while let Some((at, c)) =
+            self.chars.next_if(|(_, c)| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E'))
         {
             end = at + c.len_utf8();
         }
         let token = &self.text[start..end];
-        token
-            .parse::<f64>()
-            .map_err(|_| format!("expected a number at byte {start}, found '{token}'"))
+        token.parse::<f64>().map_err(|_| format!("expected a number at byte {start}, found '{token}'"))
     }
 }
 
@@ -134,21 +125,14 @@ mod tests {
 
     #[test]
     fn parses_pandas_string_lists() {
-        let parsed =
-            parse_str_list(r#"['Very safe', "Associate's degree", 'a \'b\' c', 'x\ny']"#).unwrap();
-        assert_eq!(
-            parsed,
-            vec!["Very safe", "Associate's degree", "a 'b' c", "x\ny"]
-        );
+        let parsed = parse_str_list(r#"['Very safe', "Associate's degree", 'a \'b\' c', 'x\ny']"#).unwrap();
+        assert_eq!(parsed, vec!["Very safe", "Associate's degree", "a 'b' c", "x\ny"]);
         assert_eq!(parse_str_list("[]").unwrap(), Vec::<String>::new());
     }
 
     #[test]
     fn parses_number_lists() {
-        assert_eq!(
-            parse_num_list("[1.0, 2.0, 1.5]").unwrap(),
-            vec![1.0, 2.0, 1.5]
-        );
+        assert_eq!(parse_num_list("[1.0, 2.0, 1.5]").unwrap(), vec![1.0, 2.0, 1.5]);
         assert_eq!(parse_num_list("[1, 1, 1, 1]").unwrap(), vec![1.0; 4]);
     }
 

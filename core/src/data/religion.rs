@@ -21,10 +21,7 @@ struct GroupRecord {
 
 /// Collapses whitespace and lower-cases, for matching question texts across sources.
 pub fn match_key(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
 }
 
 /// The question inside modular pluralism's `Question: … Options: … Answer:` prompt.
@@ -36,53 +33,32 @@ pub fn unwrap_prompt(prompt: &str) -> Option<&str> {
 
 /// Adds the `RELIG_*` groups; questions they answered that had no count-based group are added
 /// from `info.csv`. Writes the match statistics into the survey's report.
-pub fn add_religion_groups(
-    data: &Path,
-    info: &[InfoRow],
-    survey: &mut Survey,
-) -> Result<(), DataError> {
+pub fn add_religion_groups(data: &Path, info: &[InfoRow], survey: &mut Survey) -> Result<(), DataError> {
     let path = data.join("opinionqa").join(RELIGION_FILE);
     let records: Vec<GroupRecord> = read_json(&path)?;
     let mut by_text: HashMap<String, Vec<&InfoRow>> = HashMap::new();
     for row in info {
         by_text.entry(match_key(&row.text)).or_default().push(row);
     }
-    let mut index_of: HashMap<String, usize> = survey
-        .questions
-        .iter()
-        .enumerate()
-        .map(|(i, q)| (q.key.clone(), i))
-        .collect();
+    let mut index_of: HashMap<String, usize> =
+        survey.questions.iter().enumerate().map(|(i, q)| (q.key.clone(), i)).collect();
     let (mut matched, mut ambiguous, mut unmatched, mut added) = (0usize, 0usize, 0usize, 0usize);
     let mut groups: Vec<Respondent> = Vec::new();
     for (position, record) in records.iter().enumerate() {
         let where_ = || format!("record {position} ({})", record.attribute);
         let text = unwrap_prompt(&record.question).ok_or_else(|| {
-            DataError::field(
-                &path,
-                where_(),
-                "question is not a 'Question: … Options: … Answer:' prompt",
-            )
+            DataError::field(&path, where_(), "question is not a 'Question: … Options: … Answer:' prompt")
         })?;
         if record.options.len() != record.gold_distribution.len() {
             return Err(DataError::field(
                 &path,
                 where_(),
-                format!(
-                    "{} options but {} probabilities",
-                    record.options.len(),
-                    record.gold_distribution.len()
-                ),
+                format!("{} options but {} probabilities", record.options.len(), record.gold_distribution.len()),
             ));
         }
         let candidates: Vec<&InfoRow> = by_text
             .get(&match_key(text))
-            .map(|rows| {
-                rows.iter()
-                    .copied()
-                    .filter(|row| row.options.len() == record.options.len())
-                    .collect()
-            })
+            .map(|rows| rows.iter().copied().filter(|row| row.options.len() == record.options.len()).collect())
             .unwrap_or_default();
         let Some(row) = pick(&candidates, &index_of) else {
             unmatched += 1;
@@ -116,16 +92,11 @@ pub fn add_religion_groups(
             }
         };
         if group.answer(index).is_some() || group.answers.iter().any(|a| a.question == index) {
-            survey
-                .report
-                .drop("duplicate (religion group, question) record");
+            survey.report.drop("duplicate (religion group, question) record");
             continue;
         }
         match normalise(&record.gold_distribution[..kept]) {
-            Some(probs) => group.answers.push(Answer {
-                question: index,
-                probs,
-            }),
+            Some(probs) => group.answers.push(Answer { question: index, probs }),
             None => survey.report.drop("(group, question) with zero counts"),
         }
     }
@@ -140,21 +111,14 @@ pub fn add_religion_groups(
         records.len(),
         groups.len()
     ));
-    survey.report.drop_many(
-        "modular pluralism record with no matching Pew question",
-        unmatched,
-    );
+    survey.report.drop_many("modular pluralism record with no matching Pew question", unmatched);
     survey.respondents.extend(groups);
     Ok(())
 }
 
 /// Among matching `info.csv` rows, prefer one already in the survey, then the earliest.
 fn pick<'a>(candidates: &[&'a InfoRow], in_survey: &HashMap<String, usize>) -> Option<&'a InfoRow> {
-    candidates
-        .iter()
-        .find(|row| in_survey.contains_key(&row.key))
-        .or_else(|| candidates.first())
-        .copied()
+    candidates.iter().find(|row| in_survey.contains_key(&row.key)).or_else(|| candidates.first()).copied()
 }
 
 #[cfg(test)]

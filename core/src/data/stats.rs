@@ -25,18 +25,13 @@ fn min_median_max(mut values: Vec<usize>) -> (usize, usize, usize) {
         return (0, 0, 0);
     }
     values.sort_unstable();
-    (
-        values[0],
-        values[values.len() / 2],
-        values[values.len() - 1],
-    )
+    (values[0], values[values.len() / 2], values[values.len() - 1])
 }
 
 pub fn survey_stats(survey: &Survey) -> SurveyStats {
     let (options_min, options_median, options_max) =
         min_median_max(survey.questions.iter().map(|q| q.options.len()).collect());
-    let (qmin, qmed, qmax) =
-        min_median_max(survey.respondents.iter().map(|r| r.answers.len()).collect());
+    let (qmin, qmed, qmax) = min_median_max(survey.respondents.iter().map(|r| r.answers.len()).collect());
     SurveyStats {
         task: survey.task.id().to_string(),
         questions: survey.questions.len(),
@@ -67,9 +62,7 @@ impl std::fmt::Display for SurveyStats {
         writeln!(
             f,
             "  questions per respondent      min {} / median {} / max {}",
-            self.questions_per_respondent_min,
-            self.questions_per_respondent_median,
-            self.questions_per_respondent_max
+            self.questions_per_respondent_min, self.questions_per_respondent_median, self.questions_per_respondent_max
         )?;
         if !self.dropped.is_empty() {
             writeln!(f, "  dropped:")?;

@@ -87,17 +87,11 @@ pub struct Respondent {
 
 impl Respondent {
     pub fn answer(&self, question: usize) -> Option<&Answer> {
-        self.answers
-            .binary_search_by_key(&question, |answer| answer.question)
-            .ok()
-            .map(|index| &self.answers[index])
+        self.answers.binary_search_by_key(&question, |answer| answer.question).ok().map(|index| &self.answers[index])
     }
 
     pub fn attribute(&self, key: &str) -> Option<&str> {
-        self.attributes
-            .iter()
-            .find(|(name, _)| name == key)
-            .map(|(_, value)| value.as_str())
+        self.attributes.iter().find(|(name, _)| name == key).map(|(_, value)| value.as_str())
     }
 }
 
@@ -164,9 +158,8 @@ impl Survey {
     pub fn select_respondents(&mut self, names: &[String]) -> Result<(), String> {
         let mut kept = Vec::with_capacity(names.len());
         for name in names {
-            let respondent = self
-                .respondent(name)
-                .ok_or_else(|| format!("unknown respondent '{name}' in task {}", self.task))?;
+            let respondent =
+                self.respondent(name).ok_or_else(|| format!("unknown respondent '{name}' in task {}", self.task))?;
             kept.push(respondent.clone());
         }
         self.respondents = kept;
@@ -186,15 +179,13 @@ impl Survey {
         }
         self.questions = questions;
         for respondent in &mut self.respondents {
-            respondent
-                .answers
-                .retain_mut(|answer| match remap[answer.question] {
-                    Some(new) => {
-                        answer.question = new;
-                        true
-                    }
-                    None => false,
-                });
+            respondent.answers.retain_mut(|answer| match remap[answer.question] {
+                Some(new) => {
+                    answer.question = new;
+                    true
+                }
+                None => false,
+            });
         }
         self.respondents.retain(|r| !r.answers.is_empty());
     }
@@ -237,26 +228,14 @@ mod tests {
                 kind: RespondentKind::Group,
                 attributes: vec![],
                 answers: vec![
-                    Answer {
-                        question: 0,
-                        probs: vec![1.0, 0.0],
-                    },
-                    Answer {
-                        question: 2,
-                        probs: vec![0.5, 0.5],
-                    },
+                    Answer { question: 0, probs: vec![1.0, 0.0] },
+                    Answer { question: 2, probs: vec![0.5, 0.5] },
                 ],
             }],
             report: LoadReport::default(),
         };
         survey.retain_questions(|q| q.key != "q0");
         assert_eq!(survey.questions.len(), 2);
-        assert_eq!(
-            survey.respondents[0].answers,
-            vec![Answer {
-                question: 1,
-                probs: vec![0.5, 0.5]
-            }]
-        );
+        assert_eq!(survey.respondents[0].answers, vec![Answer { question: 1, probs: vec![0.5, 0.5] }]);
     }
 }

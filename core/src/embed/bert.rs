@@ -1,9 +1,7 @@
 //! BERT as in all-MiniLM-L6-v2: token + position + type embeddings, LayerNorm, then a post-LN
 //! transformer encoder with exact GELU.
 
-use burn::nn::transformer::{
-    TransformerEncoder, TransformerEncoderConfig, TransformerEncoderInput,
-};
+use burn::nn::transformer::{TransformerEncoder, TransformerEncoderConfig, TransformerEncoderInput};
 use burn::nn::{Embedding, EmbeddingConfig, LayerNorm, LayerNormConfig};
 use burn::prelude::*;
 
@@ -36,18 +34,10 @@ impl BertConfig {
     pub fn init(&self, device: &Device) -> Bert {
         Bert {
             embeddings: BertEmbeddings {
-                word_embeddings: EmbeddingConfig::new(self.vocab_size, self.hidden_size)
-                    .init(device),
-                position_embeddings: EmbeddingConfig::new(
-                    self.max_position_embeddings,
-                    self.hidden_size,
-                )
-                .init(device),
-                token_type_embeddings: EmbeddingConfig::new(self.type_vocab_size, self.hidden_size)
-                    .init(device),
-                layer_norm: LayerNormConfig::new(self.hidden_size)
-                    .with_epsilon(self.layer_norm_eps)
-                    .init(device),
+                word_embeddings: EmbeddingConfig::new(self.vocab_size, self.hidden_size).init(device),
+                position_embeddings: EmbeddingConfig::new(self.max_position_embeddings, self.hidden_size).init(device),
+                token_type_embeddings: EmbeddingConfig::new(self.type_vocab_size, self.hidden_size).init(device),
+                layer_norm: LayerNormConfig::new(self.hidden_size).with_epsilon(self.layer_norm_eps).init(device),
             },
             encoder: TransformerEncoderConfig::new(
                 self.hidden_size,
@@ -87,16 +77,13 @@ impl Bert {
     pub fn forward(&self, input_ids: Tensor<2, Int>, padding: Tensor<2, Bool>) -> Tensor<3> {
         let [batch, seq] = input_ids.dims();
         let device = input_ids.device();
-        let positions = Tensor::<1, Int>::arange(0..seq as i64, &device)
-            .reshape([1, seq])
-            .expand([batch, seq]);
+        let positions = Tensor::<1, Int>::arange(0..seq as i64, &device).reshape([1, seq]).expand([batch, seq]);
         let types = Tensor::<2, Int>::zeros([batch, seq], &device);
         let x = self.embeddings.word_embeddings.forward(input_ids)
             + self.embeddings.position_embeddings.forward(positions)
             + self.embeddings.token_type_embeddings.forward(types);
         let x = self.embeddings.layer_norm.forward(x);
-        self.encoder
-            .forward(TransformerEncoderInput::new(x).mask_pad(padding))
+        self.encoder.forward(TransformerEncoderInput::new(x).mask_pad(padding))
     }
 
     /// Sentence embeddings: mean over the non-padding positions, then L2-normalised

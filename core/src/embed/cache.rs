@@ -72,9 +72,7 @@ impl EmbeddingStore {
     }
 
     pub fn get_key(&self, key: &TextKey) -> Option<&[f32]> {
-        self.index
-            .get(key)
-            .map(|&i| &self.vectors[i * self.dim..(i + 1) * self.dim])
+        self.index.get(key).map(|&i| &self.vectors[i * self.dim..(i + 1) * self.dim])
     }
 
     pub fn contains(&self, text: &str) -> bool {
@@ -97,10 +95,7 @@ impl EmbeddingStore {
 
     /// The cache file for a model and format under `cache_dir`.
     pub fn path_in(cache_dir: &Path, model_sha256: &str, format: &str) -> PathBuf {
-        cache_dir.join("embeddings").join(format!(
-            "{format}-{}.gpoemb",
-            &model_sha256[..16.min(model_sha256.len())]
-        ))
+        cache_dir.join("embeddings").join(format!("{format}-{}.gpoemb", &model_sha256[..16.min(model_sha256.len())]))
     }
 
     pub fn to_bytes(&self, dtype: StoreDType) -> Vec<u8> {
@@ -121,14 +116,10 @@ impl EmbeddingStore {
             out.extend_from_slice(key);
         }
         match dtype {
-            StoreDType::F32 => self
-                .vectors
-                .iter()
-                .for_each(|v| out.extend_from_slice(&v.to_le_bytes())),
-            StoreDType::F16 => self
-                .vectors
-                .iter()
-                .for_each(|v| out.extend_from_slice(&f16::from_f32(*v).to_le_bytes())),
+            StoreDType::F32 => self.vectors.iter().for_each(|v| out.extend_from_slice(&v.to_le_bytes())),
+            StoreDType::F16 => {
+                self.vectors.iter().for_each(|v| out.extend_from_slice(&f16::from_f32(*v).to_le_bytes()))
+            }
         }
         let checksum = Sha256::digest(&out);
         out.extend_from_slice(&checksum);
@@ -137,10 +128,7 @@ impl EmbeddingStore {
 
     /// Parses a cache file's bytes; `path` only names the file in errors.
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Self, EmbedError> {
-        let bad = |message: String| EmbedError::Cache {
-            path: path.to_path_buf(),
-            message,
-        };
+        let bad = |message: String| EmbedError::Cache { path: path.to_path_buf(), message };
         if bytes.len() < 8 + 4 + 4 + 4 + 8 + 32 + 2 + 32 || &bytes[..8] != MAGIC {
             return Err(bad("not an embedding cache (bad magic or too short)".into()));
         }
@@ -150,17 +138,13 @@ impl EmbeddingStore {
         }
         let mut at = 8;
         let mut take = |n: usize| -> Result<&[u8], EmbedError> {
-            let slice = body
-                .get(at..at + n)
-                .ok_or_else(|| bad("truncated header".into()))?;
+            let slice = body.get(at..at + n).ok_or_else(|| bad("truncated header".into()))?;
             at += n;
             Ok(slice)
         };
         let version = u32::from_le_bytes(take(4)?.try_into().unwrap());
         if version != VERSION {
-            return Err(bad(format!(
-                "version {version}, this build reads {VERSION}"
-            )));
+            return Err(bad(format!("version {version}, this build reads {VERSION}")));
         }
         let dim = u32::from_le_bytes(take(4)?.try_into().unwrap()) as usize;
         let dtype = match take(4)?[0] {
@@ -171,46 +155,26 @@ impl EmbeddingStore {
         let count = u64::from_le_bytes(take(8)?.try_into().unwrap()) as usize;
         let model_sha256: String = take(32)?.iter().map(|b| format!("{b:02x}")).collect();
         let name_len = u16::from_le_bytes(take(2)?.try_into().unwrap()) as usize;
-        let format = String::from_utf8(take(name_len)?.to_vec())
-            .map_err(|_| bad("format id is not utf-8".into()))?;
+        let format = String::from_utf8(take(name_len)?.to_vec()).map_err(|_| bad("format id is not utf-8".into()))?;
         let width = match dtype {
             StoreDType::F32 => 4,
             StoreDType::F16 => 2,
         };
-        let expected = count
-            .checked_mul(16 + dim * width)
-            .ok_or_else(|| bad("impossible entry count".into()))?;
+        let expected = count.checked_mul(16 + dim * width).ok_or_else(|| bad("impossible entry count".into()))?;
         let rest = &body[at..];
         if rest.len() != expected || dim == 0 {
-            return Err(bad(format!(
-                "{} bytes of entries, expected {expected}",
-                rest.len()
-            )));
+            return Err(bad(format!("{} bytes of entries, expected {expected}", rest.len())));
         }
         let (key_bytes, value_bytes) = rest.split_at(count * 16);
-        let keys: Vec<TextKey> = key_bytes
-            .chunks_exact(16)
-            .map(|k| k.try_into().unwrap())
-            .collect();
+        let keys: Vec<TextKey> = key_bytes.chunks_exact(16).map(|k| k.try_into().unwrap()).collect();
         let vectors: Vec<f32> = match dtype {
-            StoreDType::F32 => value_bytes
-                .chunks_exact(4)
-                .map(|b| f32::from_le_bytes(b.try_into().unwrap()))
-                .collect(),
-            StoreDType::F16 => value_bytes
-                .chunks_exact(2)
-                .map(|b| f16::from_le_bytes(b.try_into().unwrap()).to_f32())
-                .collect(),
+            StoreDType::F32 => value_bytes.chunks_exact(4).map(|b| f32::from_le_bytes(b.try_into().unwrap())).collect(),
+            StoreDType::F16 => {
+                value_bytes.chunks_exact(2).map(|b| f16::from_le_bytes(b.try_into().unwrap()).to_f32()).collect()
+            }
         };
         let index = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
-        Ok(Self {
-            model_sha256,
-            format,
-            dim,
-            keys,
-            vectors,
-            index,
-        })
+        Ok(Self { model_sha256, format, dim, keys, vectors, index })
     }
 
     /// Loads a cache file; `Ok(None)` when it does not exist.
@@ -226,18 +190,14 @@ impl EmbeddingStore {
     /// Writes atomically (temporary file + rename).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn save(&self, path: &Path, dtype: StoreDType) -> Result<(), EmbedError> {
-        crate::util::fs::write_atomic(path, &self.to_bytes(dtype))
-            .map_err(|e| EmbedError::io(path, e))
+        crate::util::fs::write_atomic(path, &self.to_bytes(dtype)).map_err(|e| EmbedError::io(path, e))
     }
 }
 
 fn hex_to_bytes32(hex: &str) -> [u8; 32] {
     let mut out = [0u8; 32];
     for (i, byte) in out.iter_mut().enumerate() {
-        *byte = hex
-            .get(2 * i..2 * i + 2)
-            .and_then(|h| u8::from_str_radix(h, 16).ok())
-            .unwrap_or(0);
+        *byte = hex.get(2 * i..2 * i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or(0);
     }
     out
 }
@@ -258,11 +218,9 @@ mod tests {
     #[test]
     fn round_trips_f32_and_f16() {
         let s = store();
-        let back =
-            EmbeddingStore::from_bytes(&s.to_bytes(StoreDType::F32), Path::new("x")).unwrap();
+        let back = EmbeddingStore::from_bytes(&s.to_bytes(StoreDType::F32), Path::new("x")).unwrap();
         assert_eq!(back, s);
-        let half =
-            EmbeddingStore::from_bytes(&s.to_bytes(StoreDType::F16), Path::new("x")).unwrap();
+        let half = EmbeddingStore::from_bytes(&s.to_bytes(StoreDType::F16), Path::new("x")).unwrap();
         assert_eq!(half.get("b").unwrap(), &[-1.0, 0.5, 0.25]);
         assert_eq!(half.model_sha256, SHA);
         assert_eq!(half.format, "qa");
@@ -272,18 +230,12 @@ mod tests {
     fn truncated_or_corrupted_files_are_errors() {
         let bytes = store().to_bytes(StoreDType::F32);
         for cut in [0, 10, bytes.len() / 2, bytes.len() - 1] {
-            assert!(
-                EmbeddingStore::from_bytes(&bytes[..cut], Path::new("x")).is_err(),
-                "cut at {cut}"
-            );
+            assert!(EmbeddingStore::from_bytes(&bytes[..cut], Path::new("x")).is_err(), "cut at {cut}");
         }
         let mut flipped = bytes.clone();
         flipped[70] ^= 1;
         let err = EmbeddingStore::from_bytes(&flipped, Path::new("cache.gpoemb")).unwrap_err();
-        assert!(
-            err.to_string().contains("cache.gpoemb") && err.to_string().contains("checksum"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("cache.gpoemb") && err.to_string().contains("checksum"), "{err}");
     }
 
     #[test]

@@ -34,11 +34,7 @@ impl Embedded {
 
 impl SentenceEncoder {
     /// From the model's safetensors (f32 or f16) and `tokenizer.json` bytes.
-    pub fn new(
-        weights: Vec<u8>,
-        tokenizer_json: &[u8],
-        device: &Device,
-    ) -> Result<Self, EmbedError> {
+    pub fn new(weights: Vec<u8>, tokenizer_json: &[u8], device: &Device) -> Result<Self, EmbedError> {
         Ok(Self {
             bert: load_bert(weights, &BertConfig::minilm_l6(), device)?,
             tokenizer: TextTokenizer::from_bytes(tokenizer_json, MAX_TOKENS)?,
@@ -68,10 +64,8 @@ impl SentenceEncoder {
             ids.extend(std::iter::repeat_n(0i64, seq - tokens.ids.len()));
             pad.extend(std::iter::repeat_n(true, seq - tokens.ids.len()));
         }
-        let ids =
-            Tensor::<2, Int>::from_data(TensorData::new(ids, [batch.len(), seq]), &self.device);
-        let pad =
-            Tensor::<2, Bool>::from_data(TensorData::new(pad, [batch.len(), seq]), &self.device);
+        let ids = Tensor::<2, Int>::from_data(TensorData::new(ids, [batch.len(), seq]), &self.device);
+        let pad = Tensor::<2, Bool>::from_data(TensorData::new(pad, [batch.len(), seq]), &self.device);
         self.bert.embed(ids, pad)
     }
 
@@ -79,10 +73,7 @@ impl SentenceEncoder {
     pub fn plan(tokens: &[Tokens], batch_size: usize) -> Vec<Vec<usize>> {
         let mut order: Vec<usize> = (0..tokens.len()).collect();
         order.sort_by_key(|&i| tokens[i].ids.len());
-        order
-            .chunks(batch_size.max(1))
-            .map(<[usize]>::to_vec)
-            .collect()
+        order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
     }
 
     /// Embeds `texts` (natively, reading back synchronously); `progress(done)` after each batch.
@@ -98,26 +89,16 @@ impl SentenceEncoder {
         let mut done = 0;
         for batch in Self::plan(&tokens, batch_size) {
             let refs: Vec<&Tokens> = batch.iter().map(|&i| &tokens[i]).collect();
-            let out = self
-                .forward(&refs)
-                .try_into_vec_as::<f32>()
-                .map_err(|e| EmbedError::Read(format!("{e:?}")))?;
+            let out = self.forward(&refs).try_into_vec_as::<f32>().map_err(|e| EmbedError::Read(format!("{e:?}")))?;
             scatter(&mut vectors, &batch, &out);
             done += batch.len();
             progress(done);
         }
-        Ok(Embedded {
-            vectors,
-            truncated: truncated(&tokens),
-        })
+        Ok(Embedded { vectors, truncated: truncated(&tokens) })
     }
 
     /// Embeds `texts`, reading back asynchronously (required for WebGPU in the browser).
-    pub async fn embed_async(
-        &self,
-        texts: &[String],
-        batch_size: usize,
-    ) -> Result<Embedded, EmbedError> {
+    pub async fn embed_async(&self, texts: &[String], batch_size: usize) -> Result<Embedded, EmbedError> {
         let tokens = self.tokenize(texts)?;
         let mut vectors = vec![0f32; texts.len() * EMBED_DIM];
         for batch in Self::plan(&tokens, batch_size) {
@@ -131,10 +112,7 @@ impl SentenceEncoder {
                 .map_err(|e| EmbedError::Read(format!("{e:?}")))?;
             scatter(&mut vectors, &batch, &out);
         }
-        Ok(Embedded {
-            vectors,
-            truncated: truncated(&tokens),
-        })
+        Ok(Embedded { vectors, truncated: truncated(&tokens) })
     }
 }
 
@@ -146,10 +124,5 @@ fn scatter(vectors: &mut [f32], batch: &[usize], out: &[f32]) {
 }
 
 fn truncated(tokens: &[Tokens]) -> Vec<usize> {
-    tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.truncated)
-        .map(|(i, _)| i)
-        .collect()
+    tokens.iter().enumerate().filter(|(_, t)| t.truncated).map(|(i, _)| i).collect()
 }

@@ -10,14 +10,8 @@ pub enum EmbedError {
          GPO_MODEL_DIR / --model at a folder holding model.safetensors and tokenizer.json"
     )]
     ModelMissing { detail: String },
-    #[error(
-        "{path}: sha256 {found} is not the expected {expected} (a corrupted or different model)"
-    )]
-    Checksum {
-        path: PathBuf,
-        found: String,
-        expected: String,
-    },
+    #[error("{path}: sha256 {found} is not the expected {expected} (a corrupted or different model)")]
+    Checksum { path: PathBuf, found: String, expected: String },
     #[error("cannot read {path}: {source}")]
     Io {
         path: PathBuf,
@@ -38,9 +32,6 @@ pub enum EmbedError {
 
 impl EmbedError {
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Self::Io {
-            path: path.into(),
-            source,
-        }
+        Self::Io { path: path.into(), source }
     }
 }

@@ -29,16 +29,9 @@ pub fn open_store(
     mut warn: impl FnMut(String),
 ) -> EmbeddingStore {
     match EmbeddingStore::load(path) {
-        Ok(Some(store))
-            if store.model_sha256 == model_sha256 && store.format == format && store.dim == dim =>
-        {
-            store
-        }
+        Ok(Some(store)) if store.model_sha256 == model_sha256 && store.format == format && store.dim == dim => store,
         Ok(Some(_)) => {
-            warn(format!(
-                "{}: written for another model or format; rebuilding it",
-                path.display()
-            ));
+            warn(format!("{}: written for another model or format; rebuilding it", path.display()));
             EmbeddingStore::new(model_sha256, format, dim)
         }
         Ok(None) => EmbeddingStore::new(model_sha256, format, dim),
@@ -59,17 +52,10 @@ pub fn fill_store(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<FillReport, EmbedError> {
     let started = std::time::Instant::now();
-    let mut missing: Vec<String> = texts
-        .iter()
-        .filter(|t| !store.contains(t))
-        .cloned()
-        .collect();
+    let mut missing: Vec<String> = texts.iter().filter(|t| !store.contains(t)).cloned().collect();
     missing.sort();
     missing.dedup();
-    let mut report = FillReport {
-        requested: texts.len(),
-        ..Default::default()
-    };
+    let mut report = FillReport { requested: texts.len(), ..Default::default() };
     let total = missing.len();
     progress(0, total);
     // Chunks keep the save points and the memory bounded.
@@ -79,9 +65,7 @@ pub fn fill_store(
         for (i, text) in chunk.iter().enumerate() {
             store.insert(text, embedded.row(i));
         }
-        report
-            .truncated
-            .extend(embedded.truncated.iter().map(|&i| chunk[i].clone()));
+        report.truncated.extend(embedded.truncated.iter().map(|&i| chunk[i].clone()));
         report.embedded += chunk.len();
         store.save(path, StoreDType::F32)?;
     }

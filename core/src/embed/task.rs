@@ -15,11 +15,7 @@ pub struct TaskEmbeddings {
 
 impl TaskEmbeddings {
     /// Collects every option text of `survey` from `store`; `Err(missing texts)` if any is absent.
-    pub fn from_store(
-        survey: &Survey,
-        format: TextFormat,
-        store: &EmbeddingStore,
-    ) -> Result<Self, Vec<String>> {
+    pub fn from_store(survey: &Survey, format: TextFormat, store: &EmbeddingStore) -> Result<Self, Vec<String>> {
         let mut offsets = vec![0];
         let mut data = Vec::new();
         let mut missing = Vec::new();
@@ -35,15 +31,7 @@ impl TaskEmbeddings {
             }
             offsets.push(offsets.last().unwrap() + question.options.len());
         }
-        if missing.is_empty() {
-            Ok(Self {
-                dim: store.dim,
-                offsets,
-                data,
-            })
-        } else {
-            Err(missing)
-        }
+        if missing.is_empty() { Ok(Self { dim: store.dim, offsets, data }) } else { Err(missing) }
     }
 
     /// The rows of the given questions only (in that order).
@@ -51,16 +39,10 @@ impl TaskEmbeddings {
         let mut offsets = vec![0];
         let mut data = Vec::new();
         for &q in questions {
-            data.extend_from_slice(
-                &self.data[self.offsets[q] * self.dim..self.offsets[q + 1] * self.dim],
-            );
+            data.extend_from_slice(&self.data[self.offsets[q] * self.dim..self.offsets[q + 1] * self.dim]);
             offsets.push(offsets.last().unwrap() + self.options(q));
         }
-        Self {
-            dim: self.dim,
-            offsets,
-            data,
-        }
+        Self { dim: self.dim, offsets, data }
     }
 
     /// Appends one question's option vectors (e.g. a question written in the page's editor).
@@ -73,11 +55,7 @@ impl TaskEmbeddings {
 
     /// Every (question, option) text of a survey, in row order.
     pub fn texts(survey: &Survey, format: TextFormat) -> Vec<String> {
-        survey
-            .questions
-            .iter()
-            .flat_map(|q| format.option_texts(q))
-            .collect()
+        survey.questions.iter().flat_map(|q| format.option_texts(q)).collect()
     }
 
     pub fn rows(&self) -> usize {

@@ -42,23 +42,11 @@ impl TextFormat {
     pub fn texts(self, question: &str, options: &[String]) -> Vec<String> {
         match self {
             TextFormat::Paper => {
-                let listed: String = options
-                    .iter()
-                    .enumerate()
-                    .map(|(i, o)| format!("\n{}. {o}", letter(i)))
-                    .collect();
-                let prompt =
-                    format!("{ALPACA_HEAD}{question}\n\nOptions:{listed}\n\n### Response:\n");
-                options
-                    .iter()
-                    .enumerate()
-                    .map(|(i, o)| format!("{prompt}{}. {o}", letter(i)))
-                    .collect()
+                let listed: String = options.iter().enumerate().map(|(i, o)| format!("\n{}. {o}", letter(i))).collect();
+                let prompt = format!("{ALPACA_HEAD}{question}\n\nOptions:{listed}\n\n### Response:\n");
+                options.iter().enumerate().map(|(i, o)| format!("{prompt}{}. {o}", letter(i))).collect()
             }
-            TextFormat::QuestionOption => options
-                .iter()
-                .map(|o| format!("{question}\nAnswer: {o}"))
-                .collect(),
+            TextFormat::QuestionOption => options.iter().map(|o| format!("{question}\nAnswer: {o}")).collect(),
         }
     }
 }
@@ -91,10 +79,7 @@ mod tests {
              Answer the following question by picking ONE of the given options\n\n### Input:\n\
              Is it safe?\n\nOptions:\nA. Yes\nB. No\n\n### Response:\nB. No"
         );
-        assert_eq!(
-            TextFormat::QuestionOption.texts("Q?", &["x".into()]),
-            vec!["Q?\nAnswer: x"]
-        );
+        assert_eq!(TextFormat::QuestionOption.texts("Q?", &["x".into()]), vec!["Q?\nAnswer: x"]);
     }
 
     #[test]

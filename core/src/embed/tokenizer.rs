@@ -23,14 +23,10 @@ pub struct Tokens {
 
 impl TextTokenizer {
     pub fn from_bytes(json: &[u8], max_tokens: usize) -> Result<Self, EmbedError> {
-        let mut inner =
-            Tokenizer::from_bytes(json).map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
+        let mut inner = Tokenizer::from_bytes(json).map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
         inner.with_padding(None);
         inner
-            .with_truncation(Some(TruncationParams {
-                max_length: max_tokens,
-                ..Default::default()
-            }))
+            .with_truncation(Some(TruncationParams { max_length: max_tokens, ..Default::default() }))
             .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
         Ok(Self { inner, max_tokens })
     }
@@ -40,13 +36,7 @@ impl TextTokenizer {
     }
 
     pub fn encode(&self, text: &str) -> Result<Tokens, EmbedError> {
-        let encoding = self
-            .inner
-            .encode(text, true)
-            .map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
-        Ok(Tokens {
-            ids: encoding.get_ids().to_vec(),
-            truncated: !encoding.get_overflowing().is_empty(),
-        })
+        let encoding = self.inner.encode(text, true).map_err(|e| EmbedError::Tokenizer(e.to_string()))?;
+        Ok(Tokens { ids: encoding.get_ids().to_vec(), truncated: !encoding.get_overflowing().is_empty() })
     }
 }

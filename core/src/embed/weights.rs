@@ -4,9 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use burn::prelude::*;
-use burn::store::{
-    FloatCastAdapter, ModuleAdapter, ModuleSnapshot, PyTorchToBurnAdapter, SafetensorsStore,
-};
+use burn::store::{FloatCastAdapter, ModuleAdapter, ModuleSnapshot, PyTorchToBurnAdapter, SafetensorsStore};
 use burn::tensor::DType;
 use sha2::{Digest, Sha256};
 
@@ -28,10 +26,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// The repository root: the first ancestor of the current folder (or of this crate) that holds
 /// `Trunk.toml` and `Cargo.toml`.
 pub fn repo_root() -> Option<PathBuf> {
-    let starts = [
-        std::env::current_dir().ok(),
-        Some(PathBuf::from(env!("CARGO_MANIFEST_DIR"))),
-    ];
+    let starts = [std::env::current_dir().ok(), Some(PathBuf::from(env!("CARGO_MANIFEST_DIR")))];
     starts.into_iter().flatten().find_map(|start| {
         start
             .ancestors()
@@ -47,15 +42,11 @@ pub fn resolve_model_dir(explicit: Option<&Path>) -> Result<PathBuf, EmbedError>
         (None, Some(env)) => PathBuf::from(env),
         (None, None) => repo_root()
             .map(|root| root.join(MODEL_SUBDIR))
-            .ok_or_else(|| EmbedError::ModelMissing {
-                detail: "no repository root found".into(),
-            })?,
+            .ok_or_else(|| EmbedError::ModelMissing { detail: "no repository root found".into() })?,
     };
     for file in ["model.safetensors", "tokenizer.json"] {
         if !dir.join(file).is_file() {
-            return Err(EmbedError::ModelMissing {
-                detail: format!("{} has no {file}", dir.display()),
-            });
+            return Err(EmbedError::ModelMissing { detail: format!("{} has no {file}", dir.display()) });
         }
     }
     Ok(dir)
@@ -85,11 +76,7 @@ impl ModelFiles {
                 expected: MINILM_SHA256.into(),
             });
         }
-        Ok(Self {
-            weights,
-            tokenizer_json,
-            sha256,
-        })
+        Ok(Self { weights, tokenizer_json, sha256 })
     }
 }
 
@@ -104,34 +91,15 @@ pub fn load_bert(bytes: Vec<u8>, config: &BertConfig, device: &Device) -> Result
             r"^encoder\.layer\.(\d+)\.attention\.self\.(query|key|value)\.",
             "encoder.layers.${1}.mha.${2}.",
         )
-        .with_key_remapping(
-            r"^encoder\.layer\.(\d+)\.attention\.output\.dense\.",
-            "encoder.layers.${1}.mha.output.",
-        )
-        .with_key_remapping(
-            r"^encoder\.layer\.(\d+)\.attention\.output\.LayerNorm\.",
-            "encoder.layers.${1}.norm_1.",
-        )
-        .with_key_remapping(
-            r"^encoder\.layer\.(\d+)\.intermediate\.dense\.",
-            "encoder.layers.${1}.pwff.linear_inner.",
-        )
-        .with_key_remapping(
-            r"^encoder\.layer\.(\d+)\.output\.dense\.",
-            "encoder.layers.${1}.pwff.linear_outer.",
-        )
-        .with_key_remapping(
-            r"^encoder\.layer\.(\d+)\.output\.LayerNorm\.",
-            "encoder.layers.${1}.norm_2.",
-        )
+        .with_key_remapping(r"^encoder\.layer\.(\d+)\.attention\.output\.dense\.", "encoder.layers.${1}.mha.output.")
+        .with_key_remapping(r"^encoder\.layer\.(\d+)\.attention\.output\.LayerNorm\.", "encoder.layers.${1}.norm_1.")
+        .with_key_remapping(r"^encoder\.layer\.(\d+)\.intermediate\.dense\.", "encoder.layers.${1}.pwff.linear_inner.")
+        .with_key_remapping(r"^encoder\.layer\.(\d+)\.output\.dense\.", "encoder.layers.${1}.pwff.linear_outer.")
+        .with_key_remapping(r"^encoder\.layer\.(\d+)\.output\.LayerNorm\.", "encoder.layers.${1}.norm_2.")
         .allow_partial(true);
-    let result = model
-        .load_from(&mut store)
-        .map_err(|e| EmbedError::Weights(e.to_string()))?;
+    let result = model.load_from(&mut store).map_err(|e| EmbedError::Weights(e.to_string()))?;
     if !result.errors.is_empty() || !result.missing.is_empty() {
-        return Err(EmbedError::Weights(format!(
-            "not a MiniLM-L6 BERT checkpoint:\n{result}"
-        )));
+        return Err(EmbedError::Weights(format!("not a MiniLM-L6 BERT checkpoint:\n{result}")));
     }
     Ok(model)
 }
@@ -144,10 +112,8 @@ pub fn resolve_cache_dir(explicit: Option<&Path>) -> Result<PathBuf, EmbedError>
     match (explicit, std::env::var_os(CACHE_ENV)) {
         (Some(path), _) => Ok(path.to_path_buf()),
         (None, Some(env)) => Ok(PathBuf::from(env)),
-        (None, None) => repo_root().map(|root| root.join(".cache")).ok_or_else(|| {
-            EmbedError::Invalid(format!(
-                "no repository root found; pass --cache or set {CACHE_ENV}"
-            ))
-        }),
+        (None, None) => repo_root()
+            .map(|root| root.join(".cache"))
+            .ok_or_else(|| EmbedError::Invalid(format!("no repository root found; pass --cache or set {CACHE_ENV}"))),
     }
 }

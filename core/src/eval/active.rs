@@ -4,20 +4,14 @@
 
 /// Entropy (nats) of a distribution.
 pub fn entropy(probs: &[f32]) -> f64 {
-    probs
-        .iter()
-        .filter(|p| **p > 0.0)
-        .map(|&p| -(p as f64) * (p as f64).ln())
-        .sum()
+    probs.iter().filter(|p| **p > 0.0).map(|&p| -(p as f64) * (p as f64).ln()).sum()
 }
 
 /// Index (into `candidates`) of the most informative question: the highest predictive entropy,
 /// GPO's mean std breaking ties. `None` when there is no candidate.
 pub fn most_informative(probs: &[Vec<f32>], stds: &[Vec<f32>]) -> Option<usize> {
     let score = |i: usize| {
-        let std = stds.get(i).map_or(0.0, |s| {
-            s.iter().map(|&x| x as f64).sum::<f64>() / s.len().max(1) as f64
-        });
+        let std = stds.get(i).map_or(0.0, |s| s.iter().map(|&x| x as f64).sum::<f64>() / s.len().max(1) as f64);
         (entropy(&probs[i]), std)
     };
     (0..probs.len()).max_by(|&a, &b| {
@@ -40,9 +34,6 @@ mod tests {
         assert_eq!(most_informative(&[], &[]), None);
         // Equal entropy: the larger std wins.
         let stds = vec![vec![0.1, 0.1], vec![0.2, 0.2]];
-        assert_eq!(
-            most_informative(&[vec![0.5, 0.5], vec![0.5, 0.5]], &stds),
-            Some(1)
-        );
+        assert_eq!(most_informative(&[vec![0.5, 0.5], vec![0.5, 0.5]], &stds), Some(1));
     }
 }

@@ -12,19 +12,10 @@ impl Predictor for Uniform {
         "uniform".into()
     }
 
-    fn predict(
-        &self,
-        survey: &Survey,
-        episodes: &[Episode],
-    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
         Ok(episodes
             .iter()
-            .map(|e| {
-                e.targets
-                    .iter()
-                    .map(|&q| uniform(survey.questions[q].options.len()))
-                    .collect()
-            })
+            .map(|e| e.targets.iter().map(|&q| uniform(survey.questions[q].options.len())).collect())
             .collect())
     }
 }
@@ -41,11 +32,7 @@ pub struct PopulationPrior {
 
 impl PopulationPrior {
     pub fn fit(survey: &Survey, meta_train: &[usize]) -> Self {
-        let mut sums: Vec<Vec<f64>> = survey
-            .questions
-            .iter()
-            .map(|q| vec![0.0; q.options.len()])
-            .collect();
+        let mut sums: Vec<Vec<f64>> = survey.questions.iter().map(|q| vec![0.0; q.options.len()]).collect();
         let mut counts = vec![0usize; survey.questions.len()];
         for &r in meta_train {
             for answer in &survey.respondents[r].answers {
@@ -76,20 +63,8 @@ impl Predictor for PopulationPrior {
         "prior".into()
     }
 
-    fn predict(
-        &self,
-        _survey: &Survey,
-        episodes: &[Episode],
-    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
-        Ok(episodes
-            .iter()
-            .map(|e| {
-                e.targets
-                    .iter()
-                    .map(|&q| self.per_question[q].clone())
-                    .collect()
-            })
-            .collect())
+    fn predict(&self, _survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        Ok(episodes.iter().map(|e| e.targets.iter().map(|&q| self.per_question[q].clone()).collect()).collect())
     }
 }
 
@@ -100,12 +75,8 @@ mod tests {
 
     #[test]
     fn prior_is_the_mean_of_meta_train_answers() {
-        let q = |k: &str| Question {
-            key: k.into(),
-            text: k.into(),
-            options: vec!["a".into(), "b".into()],
-            ordinals: None,
-        };
+        let q =
+            |k: &str| Question { key: k.into(), text: k.into(), options: vec!["a".into(), "b".into()], ordinals: None };
         let r = |name: &str, answers: Vec<Answer>| Respondent {
             name: name.into(),
             kind: RespondentKind::Group,
@@ -116,32 +87,11 @@ mod tests {
             task: Task::Goqa,
             questions: vec![q("q0"), q("q1")],
             respondents: vec![
-                r(
-                    "a",
-                    vec![Answer {
-                        question: 0,
-                        probs: vec![1.0, 0.0],
-                    }],
-                ),
-                r(
-                    "b",
-                    vec![Answer {
-                        question: 0,
-                        probs: vec![0.5, 0.5],
-                    }],
-                ),
+                r("a", vec![Answer { question: 0, probs: vec![1.0, 0.0] }]),
+                r("b", vec![Answer { question: 0, probs: vec![0.5, 0.5] }]),
                 r(
                     "test",
-                    vec![
-                        Answer {
-                            question: 0,
-                            probs: vec![0.0, 1.0],
-                        },
-                        Answer {
-                            question: 1,
-                            probs: vec![0.0, 1.0],
-                        },
-                    ],
+                    vec![Answer { question: 0, probs: vec![0.0, 1.0] }, Answer { question: 1, probs: vec![0.0, 1.0] }],
                 ),
             ],
             report: LoadReport::default(),

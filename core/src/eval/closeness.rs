@@ -37,21 +37,14 @@ pub fn rank_groups(
                 person[chosen] = 1.0;
                 let value = match metric {
                     Metric::Accuracy => Some(dist[chosen] as f64),
-                    _ => score_pair(metric, question, dist, &person)
-                        .ok()
-                        .flatten()
-                        .map(|s| s.value),
+                    _ => score_pair(metric, question, dist, &person).ok().flatten().map(|s| s.value),
                 };
                 if let Some(v) = value {
                     total += v;
                     shared += 1;
                 }
             }
-            (shared > 0).then(|| Closeness {
-                group: g,
-                score: total / shared as f64,
-                shared,
-            })
+            (shared > 0).then(|| Closeness { group: g, score: total / shared as f64, shared })
         })
         .collect();
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.shared.cmp(&a.shared)));
@@ -76,10 +69,7 @@ mod tests {
         let unrelated: Vec<(usize, Vec<f32>)> = vec![];
         let groups: Vec<&[(usize, Vec<f32>)]> = vec![&disagree, &agree, &unrelated];
         let ranked = rank_groups(&questions, Metric::WassersteinAlignment, &groups, &[(0, 0)]);
-        assert_eq!(
-            ranked.iter().map(|c| c.group).collect::<Vec<_>>(),
-            vec![1, 0]
-        );
+        assert_eq!(ranked.iter().map(|c| c.group).collect::<Vec<_>>(), vec![1, 0]);
         let ranked = rank_groups(&questions, Metric::Accuracy, &groups, &[(0, 2)]);
         assert_eq!(ranked[0].group, 0);
         assert!((ranked[0].score - 0.8).abs() < 1e-6);

@@ -24,23 +24,16 @@ impl FactorModel<'_> {
         let respondent = &survey.respondents[episode.respondent];
         let answers = episode.context.iter().flat_map(|&q| {
             let probs = &respondent.answer(q).expect("context is answered").probs;
-            probs
-                .iter()
-                .enumerate()
-                .map(move |(o, p)| (self.offsets[q] + o, *p))
+            probs.iter().enumerate().map(move |(o, p)| (self.offsets[q] + o, *p))
         });
-        let coordinates = self
-            .population
-            .coordinates(answers, self.factors, self.lambda);
+        let coordinates = self.population.coordinates(answers, self.factors, self.lambda);
         episode
             .targets
             .iter()
             .map(|&q| {
                 let rows = self.offsets[q]..self.offsets[q + 1];
                 let n = rows.len();
-                self.population
-                    .estimate(rows, &coordinates)
-                    .unwrap_or_else(|| vec![1.0 / n as f32; n])
+                self.population.estimate(rows, &coordinates).unwrap_or_else(|| vec![1.0 / n as f32; n])
             })
             .collect()
     }
@@ -51,15 +44,8 @@ impl Predictor for FactorModel<'_> {
         format!("factor(K={}, λ={})", self.factors, self.lambda)
     }
 
-    fn predict(
-        &self,
-        survey: &Survey,
-        episodes: &[Episode],
-    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
-        Ok(episodes
-            .iter()
-            .map(|e| self.predict_episode(survey, e))
-            .collect())
+    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        Ok(episodes.iter().map(|e| self.predict_episode(survey, e)).collect())
     }
 }
 
@@ -69,9 +55,7 @@ pub struct FactorMethod {
 
 impl FactorMethod {
     pub fn new(survey: &Survey) -> Self {
-        Self {
-            offsets: survey.option_offsets(),
-        }
+        Self { offsets: survey.option_offsets() }
     }
 }
 
@@ -88,18 +72,9 @@ impl Predictor for FittedFactor {
         format!("factor(K={}, λ={})", self.factors, self.lambda)
     }
 
-    fn predict(
-        &self,
-        survey: &Survey,
-        episodes: &[Episode],
-    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
-        FactorModel {
-            population: &self.population,
-            offsets: &self.offsets,
-            factors: self.factors,
-            lambda: self.lambda,
-        }
-        .predict(survey, episodes)
+    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        FactorModel { population: &self.population, offsets: &self.offsets, factors: self.factors, lambda: self.lambda }
+            .predict(survey, episodes)
     }
 }
 
@@ -111,27 +86,15 @@ impl Method for FactorMethod {
     fn build(&self, fold: &Fold) -> Result<Box<dyn Predictor + '_>, EvalError> {
         let max = *FACTORS.iter().max().expect("factor counts");
         // Fitted on the training respondents, selected on validation, then refitted on both.
-        let population =
-            Population::from_respondents(fold.survey, &self.offsets, &fold.split.train, max);
+        let population = Population::from_respondents(fold.survey, &self.offsets, &fold.split.train, max);
         let candidates: Vec<FactorModel> = FACTORS
             .iter()
             .flat_map(|&factors| LAMBDAS.iter().map(move |&lambda| (factors, lambda)))
-            .map(|(factors, lambda)| FactorModel {
-                population: &population,
-                offsets: &self.offsets,
-                factors,
-                lambda,
-            })
+            .map(|(factors, lambda)| FactorModel { population: &population, offsets: &self.offsets, factors, lambda })
             .collect();
         let best = validation_select(fold, candidates)?;
         let (factors, lambda) = (best.factors, best.lambda);
-        let population =
-            Population::from_respondents(fold.survey, &self.offsets, &fold.split.meta_train(), max);
-        Ok(Box::new(FittedFactor {
-            population,
-            offsets: self.offsets.clone(),
-            factors,
-            lambda,
-        }))
+        let population = Population::from_respondents(fold.survey, &self.offsets, &fold.split.meta_train(), max);
+        Ok(Box::new(FittedFactor { population, offsets: self.offsets.clone(), factors, lambda }))
     }
 }

@@ -19,16 +19,7 @@ pub fn episode_inputs<'a>(survey: &'a Survey, episodes: &[Episode]) -> Vec<Episo
             let context = e
                 .context
                 .iter()
-                .map(|&q| {
-                    (
-                        q,
-                        respondent
-                            .answer(q)
-                            .expect("context is answered")
-                            .probs
-                            .as_slice(),
-                    )
-                })
+                .map(|&q| (q, respondent.answer(q).expect("context is answered").probs.as_slice()))
                 .collect();
             EpisodeInput::new(context, e.targets.clone())
         })
@@ -37,17 +28,9 @@ pub fn episode_inputs<'a>(survey: &'a Survey, episodes: &[Episode]) -> Vec<Episo
 
 /// GPO's predicted distributions for every episode (in chunks of [`EVAL_CHUNK`] respondents).
 #[cfg(not(target_arch = "wasm32"))]
-pub fn predict_episodes(
-    runner: &GpoRunner,
-    survey: &Survey,
-    episodes: &[Episode],
-) -> Vec<Vec<Vec<f32>>> {
+pub fn predict_episodes(runner: &GpoRunner, survey: &Survey, episodes: &[Episode]) -> Vec<Vec<Vec<f32>>> {
     let inputs = episode_inputs(survey, episodes);
-    inputs
-        .chunks(EVAL_CHUNK)
-        .flat_map(|chunk| runner.predict(chunk))
-        .map(|p| p.probs)
-        .collect()
+    inputs.chunks(EVAL_CHUNK).flat_map(|chunk| runner.predict(chunk)).map(|p| p.probs).collect()
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -56,11 +39,7 @@ impl Predictor for GpoRunner {
         "gpo".into()
     }
 
-    fn predict(
-        &self,
-        survey: &Survey,
-        episodes: &[Episode],
-    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
         Ok(predict_episodes(self, survey, episodes))
     }
 }

@@ -75,17 +75,10 @@ impl<'a> GpoMethod<'a> {
         };
         let (split, seed) = (fold.config.train_fraction, fold.config.seed);
         let mut progress = self.progress.borrow_mut();
-        let outcome =
-            train(&data, &run, |p| progress(split, seed, p)).map_err(|e| EvalError::Predictor {
-                method: "gpo".into(),
-                message: e.to_string(),
-            })?;
+        let outcome = train(&data, &run, |p| progress(split, seed, p))
+            .map_err(|e| EvalError::Predictor { method: "gpo".into(), message: e.to_string() })?;
         if let Some(dir) = &self.save_dir {
-            let names = |ids: &[usize]| {
-                ids.iter()
-                    .map(|&i| fold.survey.respondents[i].name.clone())
-                    .collect()
-            };
+            let names = |ids: &[usize]| ids.iter().map(|&i| fold.survey.respondents[i].name.clone()).collect();
             let meta = ModelMeta {
                 task: fold.survey.task.id().into(),
                 format: self.format.id().into(),
@@ -100,12 +93,8 @@ impl<'a> GpoMethod<'a> {
                 device: crate::device::describe(&self.device),
             };
             let path = dir.join(format!("{}-{split}-{seed}", fold.survey.task.id()));
-            save_model(&path, &outcome.best, &outcome.config, &meta).map_err(|e| {
-                EvalError::Predictor {
-                    method: "gpo".into(),
-                    message: e.to_string(),
-                }
-            })?;
+            save_model(&path, &outcome.best, &outcome.config, &meta)
+                .map_err(|e| EvalError::Predictor { method: "gpo".into(), message: e.to_string() })?;
         }
         self.trained.borrow_mut().push(TrainedFold {
             split,

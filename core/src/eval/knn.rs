@@ -37,12 +37,8 @@ impl<'a> KnnIndex<'a> {
         let questions = embeddings.offsets.len() - 1;
         Self {
             embeddings,
-            question_means: (0..questions)
-                .map(|q| unit(embeddings.question_mean(q)))
-                .collect(),
-            options: (0..embeddings.rows())
-                .map(|r| unit(embeddings.row(r).to_vec()))
-                .collect(),
+            question_means: (0..questions).map(|q| unit(embeddings.question_mean(q))).collect(),
+            options: (0..embeddings.rows()).map(|r| unit(embeddings.row(r).to_vec())).collect(),
             matching: Mutex::new(HashMap::new()),
         }
     }
@@ -63,10 +59,7 @@ impl<'a> KnnIndex<'a> {
                     .expect("a question has options")
             })
             .collect();
-        self.matching
-            .lock()
-            .expect("memo")
-            .insert((target, context), found.clone());
+        self.matching.lock().expect("memo").insert((target, context), found.clone());
         found
     }
 }
@@ -84,11 +77,8 @@ impl Knn<'_> {
             .iter()
             .map(|&t| {
                 let mean = &self.index.question_means[t];
-                let mut neighbours: Vec<(f32, usize)> = episode
-                    .context
-                    .iter()
-                    .map(|&c| (dot(mean, &self.index.question_means[c]), c))
-                    .collect();
+                let mut neighbours: Vec<(f32, usize)> =
+                    episode.context.iter().map(|&c| (dot(mean, &self.index.question_means[c]), c)).collect();
                 neighbours.sort_by(|a, b| b.0.total_cmp(&a.0));
                 neighbours.truncate(self.k);
                 let options = self.index.embeddings.options(t);
@@ -116,15 +106,8 @@ impl Predictor for Knn<'_> {
         format!("knn(k={})", self.k)
     }
 
-    fn predict(
-        &self,
-        survey: &Survey,
-        episodes: &[Episode],
-    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
-        Ok(episodes
-            .iter()
-            .map(|e| self.predict_episode(survey, e))
-            .collect())
+    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        Ok(episodes.iter().map(|e| self.predict_episode(survey, e)).collect())
     }
 }
 
@@ -134,9 +117,7 @@ pub struct KnnMethod<'a> {
 
 impl<'a> KnnMethod<'a> {
     pub fn new(embeddings: &'a TaskEmbeddings) -> Self {
-        Self {
-            index: KnnIndex::new(embeddings),
-        }
+        Self { index: KnnIndex::new(embeddings) }
     }
 }
 
@@ -146,13 +127,7 @@ impl Method for KnnMethod<'_> {
     }
 
     fn build(&self, fold: &Fold) -> Result<Box<dyn Predictor + '_>, EvalError> {
-        let candidates: Vec<Knn> = KS
-            .iter()
-            .map(|&k| Knn {
-                index: &self.index,
-                k,
-            })
-            .collect();
+        let candidates: Vec<Knn> = KS.iter().map(|&k| Knn { index: &self.index, k }).collect();
         Ok(Box::new(validation_select(fold, candidates)?))
     }
 }

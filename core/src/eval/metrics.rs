@@ -9,18 +9,9 @@ pub const LOGLIK_FLOOR: f64 = 1e-6;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum MetricError {
     #[error("question {question}: {which} distribution is invalid ({detail})")]
-    InvalidDistribution {
-        question: String,
-        which: &'static str,
-        detail: String,
-    },
+    InvalidDistribution { question: String, which: &'static str, detail: String },
     #[error("question {question}: {which} has {got} entries for {expected} options")]
-    Length {
-        question: String,
-        which: &'static str,
-        got: usize,
-        expected: usize,
-    },
+    Length { question: String, which: &'static str, got: usize, expected: usize },
     #[error("question {question}: the metric is NaN")]
     NotANumber { question: String },
     #[error("question {question}: OpinionQA's metric needs ordinal values")]
@@ -74,11 +65,7 @@ fn check(question: &Question, which: &'static str, probs: &[f32]) -> Result<Vec<
             expected: question.options.len(),
         });
     }
-    let invalid = |detail: String| MetricError::InvalidDistribution {
-        question: question.key.clone(),
-        which,
-        detail,
-    };
+    let invalid = |detail: String| MetricError::InvalidDistribution { question: question.key.clone(), which, detail };
     if let Some(bad) = probs.iter().find(|p| !p.is_finite() || **p < 0.0) {
         return Err(invalid(format!("entry {bad}")));
     }
@@ -100,25 +87,15 @@ pub fn score_pair(
     let q = check(question, "true", truth)?;
     let score = match metric {
         Metric::WassersteinAlignment => {
-            let ordinals = question
-                .ordinals
-                .as_ref()
-                .ok_or_else(|| MetricError::NoOrdinals {
-                    question: question.key.clone(),
-                })?;
+            let ordinals =
+                question.ordinals.as_ref().ok_or_else(|| MetricError::NoOrdinals { question: question.key.clone() })?;
             let support: Vec<f64> = ordinals.iter().map(|&v| v as f64).collect();
             let Some(max_wd) = max_wasserstein(&support) else {
                 return Ok(None);
             };
-            PairScore {
-                value: 1.0 - wasserstein_1d(&support, &p, &q) / max_wd,
-                loglik: None,
-            }
+            PairScore { value: 1.0 - wasserstein_1d(&support, &p, &q) / max_wd, loglik: None }
         }
-        Metric::JensenShannonAlignment => PairScore {
-            value: 1.0 - jensen_shannon_distance(&p, &q),
-            loglik: None,
-        },
+        Metric::JensenShannonAlignment => PairScore { value: 1.0 - jensen_shannon_distance(&p, &q), loglik: None },
         Metric::Accuracy => {
             let chosen = argmax(&q);
             PairScore {
@@ -128,9 +105,7 @@ pub fn score_pair(
         }
     };
     if score.value.is_nan() || score.loglik.is_some_and(f64::is_nan) {
-        return Err(MetricError::NotANumber {
-            question: question.key.clone(),
-        });
+        return Err(MetricError::NotANumber { question: question.key.clone() });
     }
     Ok(Some(score))
 }
@@ -205,34 +180,16 @@ mod tests {
     fn wasserstein_by_hand() {
         // Point masses at 1 and 4 on support 1..4: WD = 3 = maxWD → alignment 0.
         let q = question(4, Some(vec![1.0, 2.0, 3.0, 4.0]));
-        let s = score_pair(
-            Metric::WassersteinAlignment,
-            &q,
-            &[1., 0., 0., 0.],
-            &[0., 0., 0., 1.],
-        )
-        .unwrap()
-        .unwrap();
+        let s = score_pair(Metric::WassersteinAlignment, &q, &[1., 0., 0., 0.], &[0., 0., 0., 1.]).unwrap().unwrap();
         assert!(close(s.value, 0.0));
         // p = (.5,.5,0,0), q = (0,.5,.5,0): CDF gaps .5,.5,0 over unit steps → WD 1 → 1 − 1/3.
-        let s = score_pair(
-            Metric::WassersteinAlignment,
-            &q,
-            &[0.5, 0.5, 0., 0.],
-            &[0., 0.5, 0.5, 0.],
-        )
-        .unwrap()
-        .unwrap();
+        let s =
+            score_pair(Metric::WassersteinAlignment, &q, &[0.5, 0.5, 0., 0.], &[0., 0.5, 0.5, 0.]).unwrap().unwrap();
         assert!(close(s.value, 1.0 - 1.0 / 3.0));
         // Identical distributions → perfect alignment.
-        let s = score_pair(
-            Metric::WassersteinAlignment,
-            &q,
-            &[0.1, 0.2, 0.3, 0.4],
-            &[0.1, 0.2, 0.3, 0.4],
-        )
-        .unwrap()
-        .unwrap();
+        let s = score_pair(Metric::WassersteinAlignment, &q, &[0.1, 0.2, 0.3, 0.4], &[0.1, 0.2, 0.3, 0.4])
+            .unwrap()
+            .unwrap();
         assert!(close(s.value, 1.0));
     }
 
@@ -241,24 +198,14 @@ mod tests {
         // Ordinals [1, 2, 1.5] (a "neither" option in the middle): sorted support 1, 1.5, 2.
         // p = point mass on option 0 (at 1), q = on option 2 (at 1.5): WD 0.5, maxWD 1.
         let q = question(3, Some(vec![1.0, 2.0, 1.5]));
-        let s = score_pair(
-            Metric::WassersteinAlignment,
-            &q,
-            &[1., 0., 0.],
-            &[0., 0., 1.],
-        )
-        .unwrap()
-        .unwrap();
+        let s = score_pair(Metric::WassersteinAlignment, &q, &[1., 0., 0.], &[0., 0., 1.]).unwrap().unwrap();
         assert!(close(s.value, 0.5));
     }
 
     #[test]
     fn wasserstein_skips_zero_range_and_needs_ordinals() {
         let flat = question(2, Some(vec![1.0, 1.0]));
-        assert_eq!(
-            score_pair(Metric::WassersteinAlignment, &flat, &[0.5, 0.5], &[1., 0.]).unwrap(),
-            None
-        );
+        assert_eq!(score_pair(Metric::WassersteinAlignment, &flat, &[0.5, 0.5], &[1., 0.]).unwrap(), None);
         let none = question(2, None);
         assert!(matches!(
             score_pair(Metric::WassersteinAlignment, &none, &[0.5, 0.5], &[1., 0.]),
@@ -270,60 +217,42 @@ mod tests {
     fn jensen_shannon_by_hand() {
         let q = question(2, None);
         // Disjoint supports: JS divergence = ln 2 → distance sqrt(ln 2).
-        let s = score_pair(Metric::JensenShannonAlignment, &q, &[1., 0.], &[0., 1.])
-            .unwrap()
-            .unwrap();
+        let s = score_pair(Metric::JensenShannonAlignment, &q, &[1., 0.], &[0., 1.]).unwrap().unwrap();
         assert!(close(s.value, 1.0 - std::f64::consts::LN_2.sqrt()));
         // p = (.5,.5), q = (1,0): m = (.75,.25);
         // KL(p‖m) = .5 ln(.5/.75) + .5 ln(.5/.25), KL(q‖m) = ln(1/.75).
         let kl_p = 0.5 * (0.5f64 / 0.75).ln() + 0.5 * (0.5f64 / 0.25).ln();
         let kl_q = (1.0f64 / 0.75).ln();
         let expected = 1.0 - (0.5 * (kl_p + kl_q)).sqrt();
-        let s = score_pair(Metric::JensenShannonAlignment, &q, &[0.5, 0.5], &[1., 0.])
-            .unwrap()
-            .unwrap();
+        let s = score_pair(Metric::JensenShannonAlignment, &q, &[0.5, 0.5], &[1., 0.]).unwrap().unwrap();
         assert!(close(s.value, expected));
         // Identical → 1 exactly (not NaN from a rounding-negative divergence).
-        let s = score_pair(Metric::JensenShannonAlignment, &q, &[0.3, 0.7], &[0.3, 0.7])
-            .unwrap()
-            .unwrap();
+        let s = score_pair(Metric::JensenShannonAlignment, &q, &[0.3, 0.7], &[0.3, 0.7]).unwrap().unwrap();
         assert!(close(s.value, 1.0));
     }
 
     #[test]
     fn jensen_shannon_normalises_like_scipy() {
         let q = question(2, None);
-        let a = score_pair(Metric::JensenShannonAlignment, &q, &[2., 2.], &[1., 0.])
-            .unwrap()
-            .unwrap();
-        let b = score_pair(Metric::JensenShannonAlignment, &q, &[0.5, 0.5], &[1., 0.])
-            .unwrap()
-            .unwrap();
+        let a = score_pair(Metric::JensenShannonAlignment, &q, &[2., 2.], &[1., 0.]).unwrap().unwrap();
+        let b = score_pair(Metric::JensenShannonAlignment, &q, &[0.5, 0.5], &[1., 0.]).unwrap().unwrap();
         assert!(close(a.value, b.value));
     }
 
     #[test]
     fn accuracy_and_loglik_by_hand() {
         let q = question(3, None);
-        let s = score_pair(Metric::Accuracy, &q, &[0.2, 0.5, 0.3], &[0., 1., 0.])
-            .unwrap()
-            .unwrap();
+        let s = score_pair(Metric::Accuracy, &q, &[0.2, 0.5, 0.3], &[0., 1., 0.]).unwrap().unwrap();
         assert_eq!(s.value, 1.0);
         assert!(close(s.loglik.unwrap(), 0.5f64.ln()));
-        let s = score_pair(Metric::Accuracy, &q, &[0.2, 0.5, 0.3], &[0., 0., 1.])
-            .unwrap()
-            .unwrap();
+        let s = score_pair(Metric::Accuracy, &q, &[0.2, 0.5, 0.3], &[0., 0., 1.]).unwrap().unwrap();
         assert_eq!(s.value, 0.0);
         assert!(close(s.loglik.unwrap(), 0.3f64.ln()));
         // A zero probability on the chosen option is floored, never −∞.
-        let s = score_pair(Metric::Accuracy, &q, &[0.0, 1.0, 0.0], &[1., 0., 0.])
-            .unwrap()
-            .unwrap();
+        let s = score_pair(Metric::Accuracy, &q, &[0.0, 1.0, 0.0], &[1., 0., 0.]).unwrap().unwrap();
         assert!(close(s.loglik.unwrap(), LOGLIK_FLOOR.ln()));
         // Ties go to the first option.
-        let s = score_pair(Metric::Accuracy, &q, &[0.4, 0.4, 0.2], &[1., 0., 0.])
-            .unwrap()
-            .unwrap();
+        let s = score_pair(Metric::Accuracy, &q, &[0.4, 0.4, 0.2], &[1., 0., 0.]).unwrap().unwrap();
         assert_eq!(s.value, 1.0);
     }
 
@@ -339,10 +268,7 @@ mod tests {
                 score_pair(metric, &q, &[0.0, 0.0], &[0.5, 0.5]),
                 Err(MetricError::InvalidDistribution { .. })
             ));
-            assert!(matches!(
-                score_pair(metric, &q, &[0.5, 0.5, 0.0], &[0.5, 0.5]),
-                Err(MetricError::Length { .. })
-            ));
+            assert!(matches!(score_pair(metric, &q, &[0.5, 0.5, 0.0], &[0.5, 0.5]), Err(MetricError::Length { .. })));
             assert!(matches!(
                 score_pair(metric, &q, &[-0.5, 1.5], &[0.5, 0.5]),
                 Err(MetricError::InvalidDistribution { .. })

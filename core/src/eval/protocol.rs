@@ -32,13 +32,7 @@ pub struct ProtocolConfig {
 
 impl ProtocolConfig {
     pub fn new(train_fraction: f64, seed: u64) -> Self {
-        Self {
-            train_fraction,
-            seed,
-            validation_fraction: 0.15,
-            context: CONTEXT_QUESTIONS,
-            min_targets: 5,
-        }
+        Self { train_fraction, seed, validation_fraction: 0.15, context: CONTEXT_QUESTIONS, min_targets: 5 }
     }
 }
 
@@ -64,14 +58,8 @@ impl Split {
 pub enum ProtocolError {
     #[error("fraction {0} is not in (0, 1)")]
     Fraction(f64),
-    #[error(
-        "{task}: only {scorable} respondents have ≥ {needed} answered questions; need at least 3"
-    )]
-    TooFew {
-        task: Task,
-        scorable: usize,
-        needed: usize,
-    },
+    #[error("{task}: only {scorable} respondents have ≥ {needed} answered questions; need at least 3")]
+    TooFew { task: Task, scorable: usize, needed: usize },
 }
 
 /// Splits the survey's respondents.
@@ -83,11 +71,7 @@ pub fn split(survey: &Survey, config: &ProtocolConfig) -> Result<Split, Protocol
     let (mut scorable, always_train): (Vec<usize>, Vec<usize>) =
         (0..survey.respondents.len()).partition(|&i| survey.respondents[i].answers.len() >= needed);
     if scorable.len() < 3 {
-        return Err(ProtocolError::TooFew {
-            task: survey.task,
-            scorable: scorable.len(),
-            needed,
-        });
+        return Err(ProtocolError::TooFew { task: survey.task, scorable: scorable.len(), needed });
     }
     Rng::derived(config.seed, &[0x5911]).shuffle(&mut scorable);
     let n = scorable.len();
@@ -95,11 +79,7 @@ pub fn split(survey: &Survey, config: &ProtocolConfig) -> Result<Split, Protocol
     let test = scorable.split_off(n_meta);
     let n_val = ((config.validation_fraction * n_meta as f64).round() as usize).clamp(1, n_meta);
     // Validation comes from the scorable meta-train respondents; keep ≥ 1 for training.
-    let n_val = if n_val == n_meta && always_train.is_empty() {
-        n_meta - 1
-    } else {
-        n_val
-    };
+    let n_val = if n_val == n_meta && always_train.is_empty() { n_meta - 1 } else { n_val };
     let validation = scorable.split_off(n_meta - n_val);
     let mut train = scorable;
     train.extend(always_train);
@@ -107,11 +87,7 @@ pub fn split(survey: &Survey, config: &ProtocolConfig) -> Result<Split, Protocol
     train.sort_unstable();
     validation.sort_unstable();
     test.sort_unstable();
-    Ok(Split {
-        train,
-        validation,
-        test,
-    })
+    Ok(Split { train, validation, test })
 }
 
 /// One respondent's context and target questions.
@@ -132,17 +108,9 @@ pub fn episodes(survey: &Survey, respondents: &[usize], context: usize, seed: u6
     respondents
         .iter()
         .map(|&r| {
-            let answered: Vec<usize> = survey.respondents[r]
-                .answers
-                .iter()
-                .map(|a| a.question)
-                .collect();
+            let answered: Vec<usize> = survey.respondents[r].answers.iter().map(|a| a.question).collect();
             let order = match &shared_order {
-                Some(order) => order
-                    .iter()
-                    .copied()
-                    .filter(|q| answered.binary_search(q).is_ok())
-                    .collect(),
+                Some(order) => order.iter().copied().filter(|q| answered.binary_search(q).is_ok()).collect(),
                 None => {
                     let mut own = answered.clone();
                     Rng::derived(seed, &[0xC1, context as u64, r as u64]).shuffle(&mut own);
@@ -152,15 +120,8 @@ pub fn episodes(survey: &Survey, respondents: &[usize], context: usize, seed: u6
             let k = context.min(order.len().saturating_sub(1));
             let mut ctx = order[..k].to_vec();
             ctx.sort_unstable();
-            let targets = answered
-                .into_iter()
-                .filter(|q| ctx.binary_search(q).is_err())
-                .collect();
-            Episode {
-                respondent: r,
-                context: ctx,
-                targets,
-            }
+            let targets = answered.into_iter().filter(|q| ctx.binary_search(q).is_err()).collect();
+            Episode { respondent: r, context: ctx, targets }
         })
         .collect()
 }
@@ -188,10 +149,7 @@ mod tests {
                     attributes: vec![],
                     // Respondent 0 answers only 10 questions: never scorable.
                     answers: (0..if r == 0 { 10 } else { questions })
-                        .map(|q| Answer {
-                            question: q,
-                            probs: vec![0.5, 0.5],
-                        })
+                        .map(|q| Answer { question: q, probs: vec![0.5, 0.5] })
                         .collect(),
                 })
                 .collect(),
@@ -204,13 +162,7 @@ mod tests {
         let s = survey(Task::Goqa, 21, 40);
         let config = ProtocolConfig::new(0.4, 0);
         let split = split(&s, &config).unwrap();
-        let mut all: Vec<usize> = split
-            .train
-            .iter()
-            .chain(&split.validation)
-            .chain(&split.test)
-            .copied()
-            .collect();
+        let mut all: Vec<usize> = split.train.iter().chain(&split.validation).chain(&split.test).copied().collect();
         all.sort_unstable();
         assert_eq!(all, (0..21).collect::<Vec<_>>());
         // 20 scorable: floor(0.4 · 20) = 8 meta-train, 12 test; round(0.15 · 8) = 1 validation.
@@ -219,10 +171,7 @@ mod tests {
         assert!(split.train.contains(&0), "unscorable respondents train");
         assert!(!split.test.contains(&0) && !split.validation.contains(&0));
         assert_eq!(split, super::split(&s, &config).unwrap());
-        assert_ne!(
-            split,
-            super::split(&s, &ProtocolConfig::new(0.4, 1)).unwrap()
-        );
+        assert_ne!(split, super::split(&s, &ProtocolConfig::new(0.4, 1)).unwrap());
     }
 
     #[test]

@@ -19,10 +19,7 @@ pub struct Ridge<'a> {
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f64 {
-    a.iter()
-        .zip(b)
-        .map(|(x, y)| (*x as f64) * (*y as f64))
-        .sum()
+    a.iter().zip(b).map(|(x, y)| (*x as f64) * (*y as f64)).sum()
 }
 
 impl Ridge<'_> {
@@ -64,12 +61,7 @@ impl Ridge<'_> {
             .iter()
             .map(|&q| {
                 let logits: Vec<f64> = (0..e.options(q))
-                    .map(|o| {
-                        w.iter()
-                            .zip(e.option(q, o))
-                            .map(|(wi, x)| wi * *x as f64)
-                            .sum()
-                    })
+                    .map(|o| w.iter().zip(e.option(q, o)).map(|(wi, x)| wi * *x as f64).sum())
                     .collect();
                 softmax(&logits)
             })
@@ -89,15 +81,8 @@ impl Predictor for Ridge<'_> {
         format!("ridge(λ={})", self.lambda)
     }
 
-    fn predict(
-        &self,
-        survey: &Survey,
-        episodes: &[Episode],
-    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
-        Ok(episodes
-            .iter()
-            .map(|e| self.predict_episode(survey, e))
-            .collect())
+    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        Ok(episodes.iter().map(|e| self.predict_episode(survey, e)).collect())
     }
 }
 
@@ -111,13 +96,8 @@ impl Method for RidgeMethod<'_> {
     }
 
     fn build(&self, fold: &Fold) -> Result<Box<dyn Predictor + '_>, EvalError> {
-        let candidates: Vec<Ridge> = LAMBDAS
-            .iter()
-            .map(|&lambda| Ridge {
-                embeddings: self.embeddings,
-                lambda,
-            })
-            .collect();
+        let candidates: Vec<Ridge> =
+            LAMBDAS.iter().map(|&lambda| Ridge { embeddings: self.embeddings, lambda }).collect();
         let best = validation_select(fold, candidates)?;
         Ok(Box::new(best))
     }

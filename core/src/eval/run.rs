@@ -39,22 +39,14 @@ impl Method for PriorMethod {
         "prior".into()
     }
     fn build(&self, fold: &Fold) -> Result<Box<dyn Predictor + '_>, EvalError> {
-        Ok(Box::new(PopulationPrior::fit(
-            fold.survey,
-            &fold.split.meta_train(),
-        )))
+        Ok(Box::new(PopulationPrior::fit(fold.survey, &fold.split.meta_train())))
     }
 }
 
 /// Of several candidate settings, the one scoring best on the fold's validation respondents
 /// (their own context questions; test respondents are never looked at).
 pub fn validation_select<P: Predictor>(fold: &Fold, candidates: Vec<P>) -> Result<P, EvalError> {
-    let episodes = protocol::episodes(
-        fold.survey,
-        &fold.split.validation,
-        fold.config.context,
-        fold.config.seed,
-    );
+    let episodes = protocol::episodes(fold.survey, &fold.split.validation, fold.config.context, fold.config.seed);
     let mut best: Option<(f64, P)> = None;
     for candidate in candidates {
         let score = evaluate(fold.survey, &episodes, &candidate)?.value;
@@ -62,20 +54,12 @@ pub fn validation_select<P: Predictor>(fold: &Fold, candidates: Vec<P>) -> Resul
             best = Some((score, candidate));
         }
     }
-    best.map(|(_, p)| p).ok_or_else(|| EvalError::Predictor {
-        method: "select".into(),
-        message: "no candidate".into(),
-    })
+    best.map(|(_, p)| p).ok_or_else(|| EvalError::Predictor { method: "select".into(), message: "no candidate".into() })
 }
 
 /// The test episodes of one fold.
 pub fn test_episodes(fold: &Fold) -> Vec<Episode> {
-    protocol::episodes(
-        fold.survey,
-        &fold.split.test,
-        fold.config.context,
-        fold.config.seed,
-    )
+    protocol::episodes(fold.survey, &fold.split.test, fold.config.context, fold.config.seed)
 }
 
 /// Runs every method on every (split, seed); `progress` is told of each finished cell.
@@ -91,21 +75,14 @@ pub fn run_methods(
         for &seed in seeds {
             let config = ProtocolConfig::new(fraction, seed);
             let split = protocol::split(survey, &config)?;
-            let fold = Fold {
-                survey,
-                split: &split,
-                config: &config,
-            };
+            let fold = Fold { survey, split: &split, config: &config };
             let episodes = test_episodes(&fold);
             for method in methods {
                 let predictor = method.build(&fold)?;
                 let score = evaluate(survey, &episodes, predictor.as_ref())?;
                 progress(&method.name(), fraction, seed, &score);
                 let name = method.name();
-                let index = match cells
-                    .iter()
-                    .position(|(m, s, _)| *m == name && *s == fraction)
-                {
+                let index = match cells.iter().position(|(m, s, _)| *m == name && *s == fraction) {
                     Some(i) => i,
                     None => {
                         cells.push((name, fraction, CellValues::default()));

@@ -21,11 +21,7 @@ pub trait Predictor {
     fn name(&self) -> String;
 
     /// For each episode, one distribution per target question (in `episode.targets` order).
-    fn predict(
-        &self,
-        survey: &Survey,
-        episodes: &[Episode],
-    ) -> Result<Vec<Vec<Vec<f32>>>, EvalError>;
+    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError>;
 }
 
 /// A pooled score.
@@ -53,18 +49,11 @@ pub fn score_episodes(
         if predicted.len() != episode.targets.len() {
             return Err(EvalError::Predictor {
                 method: "score".into(),
-                message: format!(
-                    "{} predictions for {} targets",
-                    predicted.len(),
-                    episode.targets.len()
-                ),
+                message: format!("{} predictions for {} targets", predicted.len(), episode.targets.len()),
             });
         }
         for (&question, probs) in episode.targets.iter().zip(predicted) {
-            let truth = &respondent
-                .answer(question)
-                .expect("targets are answered questions")
-                .probs;
+            let truth = &respondent.answer(question).expect("targets are answered questions").probs;
             match score_pair(metric, &survey.questions[question], probs, truth)? {
                 Some(score) => {
                     total += score.value;
@@ -76,10 +65,7 @@ pub fn score_episodes(
         }
     }
     if pairs == 0 {
-        return Err(EvalError::Predictor {
-            method: "score".into(),
-            message: "no scorable pair".into(),
-        });
+        return Err(EvalError::Predictor { method: "score".into(), message: "no scorable pair".into() });
     }
     Ok(Score {
         value: total / pairs as f64,
@@ -90,20 +76,12 @@ pub fn score_episodes(
 }
 
 /// Predicts and scores in one go.
-pub fn evaluate(
-    survey: &Survey,
-    episodes: &[Episode],
-    predictor: &dyn Predictor,
-) -> Result<Score, EvalError> {
+pub fn evaluate(survey: &Survey, episodes: &[Episode], predictor: &dyn Predictor) -> Result<Score, EvalError> {
     let predictions = predictor.predict(survey, episodes)?;
     if predictions.len() != episodes.len() {
         return Err(EvalError::Predictor {
             method: predictor.name(),
-            message: format!(
-                "{} predictions for {} episodes",
-                predictions.len(),
-                episodes.len()
-            ),
+            message: format!("{} predictions for {} episodes", predictions.len(), episodes.len()),
         });
     }
     score_episodes(survey, episodes, &predictions)

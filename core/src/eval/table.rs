@@ -73,9 +73,7 @@ impl ResultTable {
     }
 
     pub fn row(&self, method: &str, split: f64) -> Option<&ResultRow> {
-        self.rows
-            .iter()
-            .find(|r| r.method == method && r.split == split)
+        self.rows.iter().find(|r| r.method == method && r.split == split)
     }
 
     /// A markdown table: one row per method, one column per split.
@@ -114,11 +112,7 @@ mod tests {
 
     #[test]
     fn json_shape_is_the_documented_interface() {
-        let cell = CellValues {
-            seeds: vec![0, 1, 2],
-            values: vec![0.8, 0.9, 1.0],
-            logliks: vec![],
-        };
+        let cell = CellValues { seeds: vec![0, 1, 2], values: vec![0.8, 0.9, 1.0], logliks: vec![] };
         let table = ResultTable {
             task: "oqa".into(),
             metric: "alignment".into(),
@@ -133,10 +127,6 @@ mod tests {
         assert!((row["mean"].as_f64().unwrap() - 0.9).abs() < 1e-12);
         assert_eq!(row["seeds"], serde_json::json!([0, 1, 2]));
         assert!(row.get("loglik_mean").is_none());
-        assert!(
-            table
-                .to_markdown()
-                .contains("| uniform | 0.9000 ± 0.0816 |")
-        );
+        assert!(table.to_markdown().contains("| uniform | 0.9000 ± 0.0816 |"));
     }
 }

@@ -18,16 +18,10 @@ const EMBEDDINGS_MAGIC: &[u8; 8] = b"GPOEMBR1";
 pub enum BundleError {
     #[error("{file}: not a GPO bundle manifest ({detail})")]
     NotAManifest { file: String, detail: String },
-    #[error(
-        "the bundle is version {found}; this page reads version {expected} — rebuild it with `gpo export-web`"
-    )]
+    #[error("the bundle is version {found}; this page reads version {expected} — rebuild it with `gpo export-web`")]
     Version { found: u32, expected: u32 },
     #[error("{file} is truncated: {got} of {expected} bytes")]
-    Truncated {
-        file: String,
-        got: usize,
-        expected: u64,
-    },
+    Truncated { file: String, got: usize, expected: u64 },
     #[error("{file}: checksum mismatch (corrupted download or stale file)")]
     Checksum { file: String },
     #[error("{file} is not listed in the manifest")]
@@ -101,19 +95,13 @@ pub struct WebSurvey {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Manifest {
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self, BundleError> {
-        let value: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| BundleError::NotAManifest {
-                file: file.into(),
-                detail: e.to_string(),
-            })?;
+        let value: serde_json::Value = serde_json::from_slice(bytes)
+            .map_err(|e| BundleError::NotAManifest { file: file.into(), detail: e.to_string() })?;
         if value.get("format").and_then(|f| f.as_str()) != Some(BUNDLE_FORMAT) {
             return Err(BundleError::NotAManifest {
                 file: file.into(),
@@ -122,33 +110,21 @@ impl Manifest {
         }
         let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
         if version != BUNDLE_VERSION {
-            return Err(BundleError::Version {
-                found: version,
-                expected: BUNDLE_VERSION,
-            });
+            return Err(BundleError::Version { found: version, expected: BUNDLE_VERSION });
         }
-        serde_json::from_value(value).map_err(|e| BundleError::NotAManifest {
-            file: file.into(),
-            detail: e.to_string(),
-        })
+        serde_json::from_value(value)
+            .map_err(|e| BundleError::NotAManifest { file: file.into(), detail: e.to_string() })
     }
 
     pub fn entry(&self, name: &str) -> Result<&FileEntry, BundleError> {
-        self.files
-            .iter()
-            .find(|f| f.name == name)
-            .ok_or_else(|| BundleError::Unlisted { file: name.into() })
+        self.files.iter().find(|f| f.name == name).ok_or_else(|| BundleError::Unlisted { file: name.into() })
     }
 
     /// Checks a downloaded file's length and checksum against the manifest.
     pub fn verify(&self, name: &str, bytes: &[u8]) -> Result<(), BundleError> {
         let entry = self.entry(name)?;
         if bytes.len() as u64 != entry.bytes {
-            return Err(BundleError::Truncated {
-                file: name.into(),
-                got: bytes.len(),
-                expected: entry.bytes,
-            });
+            return Err(BundleError::Truncated { file: name.into(), got: bytes.len(), expected: entry.bytes });
         }
         if sha256_hex(bytes) != entry.sha256 {
             return Err(BundleError::Checksum { file: name.into() });
@@ -170,15 +146,8 @@ pub fn embeddings_to_bytes(embeddings: &TaskEmbeddings) -> Vec<u8> {
 }
 
 /// Reads [`embeddings_to_bytes`]' format, aligning rows with the survey's options.
-pub fn embeddings_from_bytes(
-    bytes: &[u8],
-    questions: &[Question],
-    file: &str,
-) -> Result<TaskEmbeddings, BundleError> {
-    let invalid = |detail: String| BundleError::Invalid {
-        file: file.into(),
-        detail,
-    };
+pub fn embeddings_from_bytes(bytes: &[u8], questions: &[Question], file: &str) -> Result<TaskEmbeddings, BundleError> {
+    let invalid = |detail: String| BundleError::Invalid { file: file.into(), detail };
     if bytes.len() < 16 || &bytes[..8] != EMBEDDINGS_MAGIC {
         return Err(invalid("not an embeddings file".into()));
     }
@@ -191,10 +160,7 @@ pub fn embeddings_from_bytes(
             bytes.len()
         )));
     }
-    let data = bytes[16..]
-        .chunks_exact(2)
-        .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
-        .collect();
+    let data = bytes[16..].chunks_exact(2).map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32()).collect();
     let mut offsets = vec![0];
     for q in questions {
         offsets.push(offsets.last().unwrap() + q.options.len());
@@ -204,10 +170,8 @@ pub fn embeddings_from_bytes(
 
 impl WebSurvey {
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self, BundleError> {
-        let survey: Self = serde_json::from_slice(bytes).map_err(|e| BundleError::Invalid {
-            file: file.into(),
-            detail: e.to_string(),
-        })?;
+        let survey: Self = serde_json::from_slice(bytes)
+            .map_err(|e| BundleError::Invalid { file: file.into(), detail: e.to_string() })?;
         let rows: usize = survey.questions.iter().map(|q| q.options.len()).sum();
         if survey.population.rows() != rows {
             return Err(BundleError::Invalid {
@@ -217,8 +181,7 @@ impl WebSurvey {
         }
         for group in &survey.groups {
             for (q, probs) in &group.answers {
-                if *q >= survey.questions.len() || probs.len() != survey.questions[*q].options.len()
-                {
+                if *q >= survey.questions.len() || probs.len() != survey.questions[*q].options.len() {
                     return Err(BundleError::Invalid {
                         file: file.into(),
                         detail: format!("group {}: bad answer to question {q}", group.name),
@@ -241,11 +204,7 @@ mod tests {
             created_by: "test".into(),
             surveys: vec![],
             encoder: None,
-            files: vec![FileEntry {
-                name: "a.bin".into(),
-                bytes: 3,
-                sha256: sha256_hex(b"abc"),
-            }],
+            files: vec![FileEntry { name: "a.bin".into(), bytes: 3, sha256: sha256_hex(b"abc") }],
         }
     }
 
@@ -257,30 +216,12 @@ mod tests {
         let mut old = m.clone();
         old.version = 0;
         let err = Manifest::parse(&serde_json::to_vec(&old).unwrap(), "manifest.json").unwrap_err();
-        assert_eq!(
-            err,
-            BundleError::Version {
-                found: 0,
-                expected: BUNDLE_VERSION
-            }
-        );
-        assert!(matches!(
-            Manifest::parse(b"<html>", "manifest.json"),
-            Err(BundleError::NotAManifest { .. })
-        ));
+        assert_eq!(err, BundleError::Version { found: 0, expected: BUNDLE_VERSION });
+        assert!(matches!(Manifest::parse(b"<html>", "manifest.json"), Err(BundleError::NotAManifest { .. })));
         assert!(m.verify("a.bin", b"abc").is_ok());
-        assert!(matches!(
-            m.verify("a.bin", b"ab"),
-            Err(BundleError::Truncated { got: 2, .. })
-        ));
-        assert!(matches!(
-            m.verify("a.bin", b"abd"),
-            Err(BundleError::Checksum { .. })
-        ));
-        assert!(matches!(
-            m.verify("b.bin", b"abc"),
-            Err(BundleError::Unlisted { .. })
-        ));
+        assert!(matches!(m.verify("a.bin", b"ab"), Err(BundleError::Truncated { got: 2, .. })));
+        assert!(matches!(m.verify("a.bin", b"abd"), Err(BundleError::Checksum { .. })));
+        assert!(matches!(m.verify("b.bin", b"abc"), Err(BundleError::Unlisted { .. })));
     }
 
     #[test]
@@ -292,11 +233,7 @@ mod tests {
             ordinals: None,
         };
         let questions = vec![q(2), q(1)];
-        let e = TaskEmbeddings {
-            dim: 2,
-            offsets: vec![0, 2, 3],
-            data: vec![0.5, -1.0, 0.25, 2.0, 0.0, 1.5],
-        };
+        let e = TaskEmbeddings { dim: 2, offsets: vec![0, 2, 3], data: vec![0.5, -1.0, 0.25, 2.0, 0.0, 1.5] };
         let back = embeddings_from_bytes(&embeddings_to_bytes(&e), &questions, "e").unwrap();
         assert_eq!(back, e);
         assert!(embeddings_from_bytes(&embeddings_to_bytes(&e), &questions[..1], "e").is_err());

@@ -38,10 +38,7 @@ pub enum ExportError {
 }
 
 fn file_error(path: &Path, message: impl ToString) -> ExportError {
-    ExportError::File {
-        path: path.display().to_string(),
-        message: message.to_string(),
-    }
+    ExportError::File { path: path.display().to_string(), message: message.to_string() }
 }
 
 /// Burn record bytes of a model.
@@ -55,17 +52,9 @@ pub fn record_bytes(model: &Gpo) -> Result<Vec<u8>, ExportError> {
 }
 
 /// A model from Burn record bytes.
-pub fn model_from_record(
-    config: &GpoConfig,
-    bytes: Vec<u8>,
-    device: &Device,
-) -> Result<Gpo, String> {
-    let record =
-        ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| format!("{e:?}"))?;
-    config
-        .init(device)
-        .try_load_record(record)
-        .map_err(|e| format!("{e:?}"))
+pub fn model_from_record(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo, String> {
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| format!("{e:?}"))?;
+    config.init(device).try_load_record(record).map_err(|e| format!("{e:?}"))
 }
 
 /// Safetensors bytes with PyTorch conventions (Linear weights `[out, in]`, norms `weight`/`bias`).
@@ -74,21 +63,12 @@ pub fn safetensors_bytes(model: &Gpo) -> Result<Vec<u8>, ExportError> {
         .with_to_adapter(BurnToPyTorchAdapter)
         .metadata("format", "pt")
         .metadata("producer", "gpo-rust");
-    model
-        .save_into(&mut store)
-        .map_err(|e| file_error(Path::new("model.safetensors"), e))?;
-    store
-        .get_bytes()
-        .map_err(|e| file_error(Path::new("model.safetensors"), e))
+    model.save_into(&mut store).map_err(|e| file_error(Path::new("model.safetensors"), e))?;
+    store.get_bytes().map_err(|e| file_error(Path::new("model.safetensors"), e))
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn save_model(
-    dir: &Path,
-    model: &Gpo,
-    config: &TrainConfig,
-    meta: &ModelMeta,
-) -> Result<(), ExportError> {
+pub fn save_model(dir: &Path, model: &Gpo, config: &TrainConfig, meta: &ModelMeta) -> Result<(), ExportError> {
     let write = |name: &str, bytes: &[u8]| {
         let path = dir.join(name);
         write_atomic(&path, bytes).map_err(|e| file_error(&path, e))
@@ -96,30 +76,20 @@ pub fn save_model(
     write("config.json", config.to_string().as_bytes())?;
     write("model.bpk", &record_bytes(model)?)?;
     write("model.safetensors", &safetensors_bytes(model)?)?;
-    write(
-        "meta.json",
-        serde_json::to_string_pretty(meta)
-            .expect("meta serialises")
-            .as_bytes(),
-    )?;
+    write("meta.json", serde_json::to_string_pretty(meta).expect("meta serialises").as_bytes())?;
     Ok(())
 }
 
 #[cfg(not(target_arch = "wasm32"))]
-pub fn load_model(
-    dir: &Path,
-    device: &Device,
-) -> Result<(Gpo, TrainConfig, ModelMeta), ExportError> {
+pub fn load_model(dir: &Path, device: &Device) -> Result<(Gpo, TrainConfig, ModelMeta), ExportError> {
     let read = |name: &str| {
         let path = dir.join(name);
         std::fs::read(&path).map_err(|e| file_error(&path, e))
     };
     let config_path = dir.join("config.json");
-    let config: TrainConfig =
-        serde_json::from_slice(&read("config.json")?).map_err(|e| file_error(&config_path, e))?;
+    let config: TrainConfig = serde_json::from_slice(&read("config.json")?).map_err(|e| file_error(&config_path, e))?;
     let meta_path = dir.join("meta.json");
-    let meta: ModelMeta =
-        serde_json::from_slice(&read("meta.json")?).map_err(|e| file_error(&meta_path, e))?;
+    let meta: ModelMeta = serde_json::from_slice(&read("meta.json")?).map_err(|e| file_error(&meta_path, e))?;
     let model = model_from_record(&config.model, read("model.bpk")?, device)
         .map_err(|e| file_error(&dir.join("model.bpk"), e))?;
     Ok((model, config, meta))

@@ -7,8 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::bundle::{
-    BUNDLE_FORMAT, BUNDLE_VERSION, EncoderEntry, FileEntry, Manifest, SurveyEntry, WebGroup,
-    WebSurvey, sha256_hex,
+    BUNDLE_FORMAT, BUNDLE_VERSION, EncoderEntry, FileEntry, Manifest, SurveyEntry, WebGroup, WebSurvey, sha256_hex,
 };
 use crate::data::{RespondentKind, Survey};
 use crate::util::fs::write_atomic;
@@ -33,15 +32,9 @@ pub fn web_groups(survey: &Survey) -> Vec<WebGroup> {
         .filter(|r| r.kind == RespondentKind::Group)
         .map(|r| WebGroup {
             name: r.name.clone(),
-            label: r.attributes.first().map_or(r.name.clone(), |(k, v)| {
-                format!("{}: {v}", attribute_label(k))
-            }),
+            label: r.attributes.first().map_or(r.name.clone(), |(k, v)| format!("{}: {v}", attribute_label(k))),
             size: 1,
-            answers: r
-                .answers
-                .iter()
-                .map(|a| (a.question, a.probs.clone()))
-                .collect(),
+            answers: r.answers.iter().map(|a| (a.question, a.probs.clone())).collect(),
         })
         .collect();
     if !groups.is_empty() {
@@ -60,9 +53,7 @@ pub fn web_groups(survey: &Survey) -> Vec<WebGroup> {
             let mut sums: BTreeMap<usize, (Vec<f32>, usize)> = BTreeMap::new();
             for &m in &members {
                 for a in &survey.respondents[m].answers {
-                    let entry = sums
-                        .entry(a.question)
-                        .or_insert_with(|| (vec![0.0; a.probs.len()], 0));
+                    let entry = sums.entry(a.question).or_insert_with(|| (vec![0.0; a.probs.len()], 0));
                     entry.0.iter_mut().zip(&a.probs).for_each(|(s, p)| *s += p);
                     entry.1 += 1;
                 }
@@ -71,10 +62,7 @@ pub fn web_groups(survey: &Survey) -> Vec<WebGroup> {
                 name: format!("{key}={value}"),
                 label: format!("{}: {value}", attribute_label(&key)),
                 size: members.len(),
-                answers: sums
-                    .into_iter()
-                    .map(|(q, (s, n))| (q, s.iter().map(|x| x / n as f32).collect()))
-                    .collect(),
+                answers: sums.into_iter().map(|(q, (s, n))| (q, s.iter().map(|x| x / n as f32).collect())).collect(),
             }
         })
         .collect()
@@ -103,23 +91,10 @@ impl BundleWriter {
         self.files.push((name.to_string(), bytes));
     }
 
-    pub fn add_survey(
-        &mut self,
-        survey: &WebSurvey,
-        embeddings: Vec<u8>,
-        model: Vec<u8>,
-        personal: bool,
-    ) {
+    pub fn add_survey(&mut self, survey: &WebSurvey, embeddings: Vec<u8>, model: Vec<u8>, personal: bool) {
         let task = survey.task.clone();
-        let names = (
-            format!("{task}.survey.json"),
-            format!("{task}.emb"),
-            format!("{task}.model.bpk"),
-        );
-        self.add_file(
-            &names.0,
-            serde_json::to_vec(survey).expect("survey serialises"),
-        );
+        let names = (format!("{task}.survey.json"), format!("{task}.emb"), format!("{task}.model.bpk"));
+        self.add_file(&names.0, serde_json::to_vec(survey).expect("survey serialises"));
         self.add_file(&names.1, embeddings);
         self.add_file(&names.2, model);
         self.surveys.push(SurveyEntry {
@@ -148,11 +123,7 @@ impl BundleWriter {
         let mut entries = Vec::new();
         for (name, bytes) in &self.files {
             write_atomic(&dir.join(name), bytes)?;
-            entries.push(FileEntry {
-                name: name.clone(),
-                bytes: bytes.len() as u64,
-                sha256: sha256_hex(bytes),
-            });
+            entries.push(FileEntry { name: name.clone(), bytes: bytes.len() as u64, sha256: sha256_hex(bytes) });
         }
         let manifest = Manifest {
             format: BUNDLE_FORMAT.into(),
@@ -162,10 +133,7 @@ impl BundleWriter {
             encoder: self.encoder,
             files: entries,
         };
-        write_atomic(
-            &dir.join("manifest.json"),
-            &serde_json::to_vec_pretty(&manifest).expect("manifest serialises"),
-        )?;
+        write_atomic(&dir.join("manifest.json"), &serde_json::to_vec_pretty(&manifest).expect("manifest serialises"))?;
         Ok(manifest)
     }
 }
@@ -180,26 +148,17 @@ pub fn safetensors_to_f16(bytes: &[u8]) -> Result<Vec<u8>, String> {
             Dtype::F32 => view
                 .data()
                 .chunks_exact(4)
-                .flat_map(|b| {
-                    half::f16::from_f32(f32::from_le_bytes([b[0], b[1], b[2], b[3]])).to_le_bytes()
-                })
+                .flat_map(|b| half::f16::from_f32(f32::from_le_bytes([b[0], b[1], b[2], b[3]])).to_le_bytes())
                 .collect(),
             _ => view.data().to_vec(),
         };
-        let dtype = if view.dtype() == Dtype::F32 {
-            Dtype::F16
-        } else {
-            view.dtype()
-        };
+        let dtype = if view.dtype() == Dtype::F32 { Dtype::F16 } else { view.dtype() };
         converted.push((name, dtype, view.shape().to_vec(), data));
     }
     let views: Vec<(String, TensorView)> = converted
         .iter()
         .map(|(name, dtype, shape, data)| {
-            Ok((
-                name.clone(),
-                TensorView::new(*dtype, shape.clone(), data).map_err(|e| e.to_string())?,
-            ))
+            Ok((name.clone(), TensorView::new(*dtype, shape.clone(), data).map_err(|e| e.to_string())?))
         })
         .collect::<Result<_, String>>()?;
     safetensors::serialize(views, None).map_err(|e| e.to_string())

@@ -25,18 +25,9 @@ const MASKED: f32 = -1.0e4;
 
 impl ContextAttentionConfig {
     pub fn init(&self, device: &Device) -> ContextAttention {
-        assert!(
-            self.d_model % self.heads == 0,
-            "d_model must be divisible by heads"
-        );
+        assert!(self.d_model % self.heads == 0, "d_model must be divisible by heads");
         let linear = || LinearConfig::new(self.d_model, self.d_model).init(device);
-        ContextAttention {
-            query: linear(),
-            key: linear(),
-            value: linear(),
-            output: linear(),
-            heads: self.heads,
-        }
+        ContextAttention { query: linear(), key: linear(), value: linear(), output: linear(), heads: self.heads }
     }
 }
 
@@ -46,12 +37,7 @@ impl ContextAttention {
     /// - `context`: `[batch, c, d_model]`
     /// - `context_pad`: `[batch, c]`, true where the context slot is padding
     /// - output: `[batch, n, d_model]`
-    pub fn forward(
-        &self,
-        queries: Tensor<3>,
-        context: Tensor<3>,
-        context_pad: Tensor<2, Bool>,
-    ) -> Tensor<3> {
+    pub fn forward(&self, queries: Tensor<3>, context: Tensor<3>, context_pad: Tensor<2, Bool>) -> Tensor<3> {
         let [batch, n, d_model] = queries.dims();
         let c = context.dims()[1];
         let (h, d_head) = (self.heads, d_model / self.heads);
@@ -62,10 +48,7 @@ impl ContextAttention {
         let scores = q.matmul(k.swap_dims(2, 3)) / (d_head as f64).sqrt(); // [b, h, n, c]
         let mask = context_pad.reshape([batch, 1, 1, c]);
         let weights = softmax(scores.mask_fill(mask, MASKED), 3);
-        let out = weights
-            .matmul(v)
-            .swap_dims(1, 2)
-            .reshape([batch, n, d_model]);
+        let out = weights.matmul(v).swap_dims(1, 2).reshape([batch, n, d_model]);
         self.output.forward(out)
     }
 }

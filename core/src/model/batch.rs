@@ -25,17 +25,8 @@ pub struct EpisodeInput<'a> {
 impl<'a> EpisodeInput<'a> {
     /// An episode that reads the runner's population, nothing hidden.
     pub fn new(context: Vec<(usize, &'a [f32])>, targets: Vec<usize>) -> Self {
-        let context = context
-            .into_iter()
-            .map(|(q, p)| (q, Cow::Borrowed(p)))
-            .collect();
-        Self {
-            context,
-            targets,
-            truth: None,
-            population: 0,
-            hidden: None,
-        }
+        let context = context.into_iter().map(|(q, p)| (q, Cow::Borrowed(p))).collect();
+        Self { context, targets, truth: None, population: 0, hidden: None }
     }
 }
 
@@ -72,11 +63,7 @@ fn rows(embeddings: &TaskEmbeddings, question: usize) -> std::ops::Range<usize> 
 }
 
 fn features(population: &Population, hidden: bool, options: usize, row: usize) -> Vec<f32> {
-    if hidden {
-        population.hidden_features(options)
-    } else {
-        population.features(row)
-    }
+    if hidden { population.hidden_features(options) } else { population.features(row) }
 }
 
 pub fn build_batch(
@@ -88,24 +75,9 @@ pub fn build_batch(
 ) -> GpoBatch {
     let batch = episodes.len();
     let width = Population::width(populations[0].factors);
-    let context_tokens = |e: &EpisodeInput| {
-        e.context
-            .iter()
-            .map(|(q, _)| embeddings.options(*q))
-            .sum::<usize>()
-    };
-    let target_tokens = |e: &EpisodeInput| {
-        e.targets
-            .iter()
-            .map(|q| embeddings.options(*q))
-            .sum::<usize>()
-    };
-    let c = episodes
-        .iter()
-        .map(context_tokens)
-        .max()
-        .unwrap_or(0)
-        .max(1);
+    let context_tokens = |e: &EpisodeInput| e.context.iter().map(|(q, _)| embeddings.options(*q)).sum::<usize>();
+    let target_tokens = |e: &EpisodeInput| e.targets.iter().map(|q| embeddings.options(*q)).sum::<usize>();
+    let c = episodes.iter().map(context_tokens).max().unwrap_or(0).max(1);
     let t = episodes.iter().map(target_tokens).max().unwrap_or(0).max(1);
 
     let mut context_rows = vec![0i64; batch * c];
@@ -128,8 +100,7 @@ pub fn build_batch(
                 let at = b * c + slot;
                 context_rows[at] = row as i64;
                 cy[at] = probs[o];
-                cpop[at * width..(at + 1) * width]
-                    .copy_from_slice(&features(population, hidden, n, row));
+                cpop[at * width..(at + 1) * width].copy_from_slice(&features(population, hidden, n, row));
                 cpad[at] = false;
                 slot += 1;
             }
@@ -142,8 +113,7 @@ pub fn build_batch(
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| !episode.hidden.as_ref().is_some_and(|h| h.0[*i]));
-                let answers = visible
-                    .flat_map(|(_, (q, probs))| rows(embeddings, *q).zip(probs.iter().copied()));
+                let answers = visible.flat_map(|(_, (q, probs))| rows(embeddings, *q).zip(probs.iter().copied()));
                 population.coordinates(answers, population.factors, lambda)
             }
             _ => Vec::new(),
@@ -153,9 +123,7 @@ pub fn build_batch(
             let hidden = episode.hidden.as_ref().is_some_and(|h| h.1[i]);
             let n = embeddings.options(*q);
             let estimate = match (offset, hidden) {
-                (Offset::Factor { .. }, false) => {
-                    population.estimate(rows(embeddings, *q), &coordinates)
-                }
+                (Offset::Factor { .. }, false) => population.estimate(rows(embeddings, *q), &coordinates),
                 _ => None,
             };
             for (o, row) in rows(embeddings, *q).enumerate() {
@@ -175,13 +143,7 @@ pub fn build_batch(
                 slot += 1;
             }
         }
-        counts.push(
-            episode
-                .targets
-                .iter()
-                .map(|q| embeddings.options(*q))
-                .collect::<Vec<_>>(),
-        );
+        counts.push(episode.targets.iter().map(|q| embeddings.options(*q)).collect::<Vec<_>>());
     }
     let has_truth = episodes.iter().all(|e| e.truth.is_some()) && !episodes.is_empty();
     GpoBatch {

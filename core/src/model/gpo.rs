@@ -73,38 +73,25 @@ impl GpoConfig {
         match (self.prior_input, self.factor_offset) {
             (false, _) => Offset::None,
             (true, false) => Offset::Prior,
-            (true, true) => Offset::Factor {
-                lambda: self.factor_lambda,
-            },
+            (true, true) => Offset::Factor { lambda: self.factor_lambda },
         }
     }
 
     pub fn init(&self, device: &Device) -> Gpo {
-        assert!(
-            self.embed_depth >= 2,
-            "the embedder needs at least two layers"
-        );
-        let extra = 1 + if self.prior_input {
-            Population::width(self.population_factors)
-        } else {
-            0
-        };
-        let mut embedder =
-            vec![LinearConfig::new(self.input_dim + extra, self.d_model).init(device)];
+        assert!(self.embed_depth >= 2, "the embedder needs at least two layers");
+        let extra = 1 + if self.prior_input { Population::width(self.population_factors) } else { 0 };
+        let mut embedder = vec![LinearConfig::new(self.input_dim + extra, self.d_model).init(device)];
         for _ in 1..self.embed_depth {
             embedder.push(LinearConfig::new(self.d_model, self.d_model).init(device));
         }
-        let layer =
-            GpoLayerConfig::new(self.d_model, self.heads, self.d_ff).with_dropout(self.dropout);
+        let layer = GpoLayerConfig::new(self.d_model, self.heads, self.d_ff).with_dropout(self.dropout);
         Gpo {
             embedder,
             layers: (0..self.layers).map(|_| layer.init(device)).collect(),
             head_hidden: LinearConfig::new(self.d_model, self.d_ff).init(device),
             // With an offset, a zero head starts the model exactly at the offset's estimate.
             head_out: if self.prior_input {
-                LinearConfig::new(self.d_ff, 2)
-                    .with_initializer(Initializer::Zeros)
-                    .init(device)
+                LinearConfig::new(self.d_ff, 2).with_initializer(Initializer::Zeros).init(device)
             } else {
                 LinearConfig::new(self.d_ff, 2).init(device)
             },
@@ -122,11 +109,7 @@ impl Gpo {
     /// - `population`: `[batch, n, width]` (read only with `prior_input`)
     /// - output: `[batch, n, d_model]`
     pub fn embed(&self, x: Tensor<3>, y: Tensor<3>, population: Tensor<3>) -> Tensor<3> {
-        let mut h = if self.prior_input {
-            Tensor::cat(vec![x, y, population], 2)
-        } else {
-            Tensor::cat(vec![x, y], 2)
-        };
+        let mut h = if self.prior_input { Tensor::cat(vec![x, y, population], 2) } else { Tensor::cat(vec![x, y], 2) };
         let last = self.embedder.len() - 1;
         for (i, linear) in self.embedder.iter().enumerate() {
             h = linear.forward(h);
@@ -175,9 +158,7 @@ impl Gpo {
                 targets = out.narrow(1, c, t);
             }
         }
-        let raw = self
-            .head_out
-            .forward(self.activation.forward(self.head_hidden.forward(targets)));
+        let raw = self.head_out.forward(self.activation.forward(self.head_hidden.forward(targets)));
         let [batch, t, _] = raw.dims();
         let mean = raw.clone().narrow(2, 0, 1).reshape([batch, t]);
         let log_std = raw.narrow(2, 1, 1).reshape([batch, t]);
@@ -219,9 +200,6 @@ impl Gpo {
         segments: &Segments,
     ) -> GpoOutput {
         let (raw_mean, std) = self.encode(context, context_pad, targets);
-        GpoOutput {
-            mean: segment_softmax(raw_mean + target_offset, segments),
-            std,
-        }
+        GpoOutput { mean: segment_softmax(raw_mean + target_offset, segments), std }
     }
 }

@@ -47,17 +47,10 @@ impl GpoLayer {
     /// - `tokens`: `[batch, n, d_model]`
     /// - `context`: `[batch, c, d_model]`, `context_pad`: `[batch, c]`
     /// - output: `[batch, n, d_model]`
-    pub fn forward(
-        &self,
-        tokens: Tensor<3>,
-        context: Tensor<3>,
-        context_pad: Tensor<2, Bool>,
-    ) -> Tensor<3> {
+    pub fn forward(&self, tokens: Tensor<3>, context: Tensor<3>, context_pad: Tensor<2, Bool>) -> Tensor<3> {
         let attended = self.attention.forward(tokens.clone(), context, context_pad);
         let x = self.norm_1.forward(tokens + self.dropout.forward(attended));
-        let ff = self
-            .ff_outer
-            .forward(self.activation.forward(self.ff_inner.forward(x.clone())));
+        let ff = self.ff_outer.forward(self.activation.forward(self.ff_inner.forward(x.clone())));
         self.norm_2.forward(x + self.dropout.forward(ff))
     }
 }

@@ -33,12 +33,7 @@ impl Population {
 
     /// Nothing known: uniform within each question, flagged unknown, zero loadings.
     pub fn unknown(offsets: &[usize], factors: usize) -> Self {
-        let mut population = Self {
-            factors,
-            probs: Vec::new(),
-            known: Vec::new(),
-            loadings: Vec::new(),
-        };
+        let mut population = Self { factors, probs: Vec::new(), known: Vec::new(), loadings: Vec::new() };
         for q in 0..offsets.len().saturating_sub(1) {
             population.push_question(None, offsets[q + 1] - offsets[q]);
         }
@@ -73,41 +68,27 @@ impl Population {
                 self.known.extend(std::iter::repeat_n(true, options));
             }
             None => {
-                self.probs
-                    .extend(std::iter::repeat_n(1.0 / options as f32, options));
+                self.probs.extend(std::iter::repeat_n(1.0 / options as f32, options));
                 self.known.extend(std::iter::repeat_n(false, options));
             }
         }
-        self.loadings
-            .extend(std::iter::repeat_n(0.0, options * self.factors));
+        self.loadings.extend(std::iter::repeat_n(0.0, options * self.factors));
     }
 
     /// The rows of the given questions only (`offsets` numbers the current rows).
     pub fn select(&self, offsets: &[usize], questions: &[usize]) -> Self {
-        let mut out = Self {
-            factors: self.factors,
-            probs: Vec::new(),
-            known: Vec::new(),
-            loadings: Vec::new(),
-        };
+        let mut out = Self { factors: self.factors, probs: Vec::new(), known: Vec::new(), loadings: Vec::new() };
         for &q in questions {
             let rows = offsets[q]..offsets[q + 1];
             out.probs.extend_from_slice(&self.probs[rows.clone()]);
             out.known.extend_from_slice(&self.known[rows.clone()]);
-            out.loadings.extend_from_slice(
-                &self.loadings[rows.start * self.factors..rows.end * self.factors],
-            );
+            out.loadings.extend_from_slice(&self.loadings[rows.start * self.factors..rows.end * self.factors]);
         }
         out
     }
 
     /// The training respondents' statistics.
-    pub fn from_respondents(
-        survey: &Survey,
-        offsets: &[usize],
-        respondents: &[usize],
-        factors: usize,
-    ) -> Self {
+    pub fn from_respondents(survey: &Survey, offsets: &[usize], respondents: &[usize], factors: usize) -> Self {
         let rows = *offsets.last().unwrap_or(&0);
         let questions = offsets.len().saturating_sub(1);
         let mut sums = vec![0.0f64; rows];
@@ -138,8 +119,7 @@ impl Population {
                 for answer in &survey.respondents[r].answers {
                     let start = offsets[answer.question];
                     for (o, p) in answer.probs.iter().enumerate() {
-                        deviations[i * rows + start + o] =
-                            *p as f64 - population.probs[start + o] as f64;
+                        deviations[i * rows + start + o] = *p as f64 - population.probs[start + o] as f64;
                     }
                 }
             }
@@ -152,11 +132,7 @@ impl Population {
 
 /// The log-offset GPO adds to a token's mean logit.
 pub fn log_offset(probability: f32, known: bool) -> f32 {
-    if known {
-        probability.max(PRIOR_FLOOR).ln()
-    } else {
-        0.0
-    }
+    if known { probability.max(PRIOR_FLOOR).ln() } else { 0.0 }
 }
 
 /// What GPO adds to its mean logits.
@@ -178,12 +154,7 @@ impl Population {
 
     /// Ridge estimate (strength `lambda`) of a respondent's coordinates on the first `k`
     /// factors from its `(row, probability)` answers on rows with a known prior.
-    pub fn coordinates(
-        &self,
-        answers: impl Iterator<Item = (usize, f32)>,
-        k: usize,
-        lambda: f64,
-    ) -> Vec<f64> {
+    pub fn coordinates(&self, answers: impl Iterator<Item = (usize, f32)>, k: usize, lambda: f64) -> Vec<f64> {
         let k = k.min(self.factors);
         if k == 0 {
             return Vec::new();
@@ -211,11 +182,7 @@ impl Population {
         }
         let raw: Vec<f64> = rows
             .map(|row| {
-                let shift: f64 = coordinates
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| self.loading(row, i) * c)
-                    .sum();
+                let shift: f64 = coordinates.iter().enumerate().map(|(i, c)| self.loading(row, i) * c).sum();
                 (self.probs[row] as f64 + shift).max(ESTIMATE_FLOOR)
             })
             .collect();
@@ -234,11 +201,7 @@ fn top_right_singular(a: &[f64], n: usize, m: usize, k: usize) -> Vec<f64> {
     let mut gram = vec![0.0f64; n * n];
     for i in 0..n {
         for j in 0..=i {
-            let dot: f64 = a[i * m..(i + 1) * m]
-                .iter()
-                .zip(&a[j * m..(j + 1) * m])
-                .map(|(x, y)| x * y)
-                .sum();
+            let dot: f64 = a[i * m..(i + 1) * m].iter().zip(&a[j * m..(j + 1) * m]).map(|(x, y)| x * y).sum();
             gram[i * n + j] = dot;
             gram[j * n + i] = dot;
         }
@@ -259,12 +222,7 @@ fn top_right_singular(a: &[f64], n: usize, m: usize, k: usize) -> Vec<f64> {
                 break;
             }
             next.iter_mut().for_each(|x| *x /= norm);
-            let converged = next
-                .iter()
-                .zip(&u)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max)
-                < 1e-10;
+            let converged = next.iter().zip(&u).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) < 1e-10;
             u = next;
             eigenvalue = norm;
             if converged {
@@ -320,10 +278,7 @@ mod tests {
                     name: "r".into(),
                     kind: RespondentKind::Person,
                     attributes: vec![],
-                    answers: vec![Answer {
-                        question: 0,
-                        probs: p.to_vec(),
-                    }],
+                    answers: vec![Answer { question: 0, probs: p.to_vec() }],
                 })
                 .collect(),
             report: LoadReport::default(),
@@ -340,14 +295,8 @@ mod tests {
         assert_eq!(p.known, vec![true, true]);
         let l0 = p.loadings[0];
         assert!((l0.abs() - 0.5).abs() < 1e-6, "{:?}", p.loadings);
-        assert!(
-            (p.loadings[2] + l0).abs() < 1e-6,
-            "the second option loads opposite"
-        );
-        assert!(
-            p.loadings[1].abs() < 1e-9 && p.loadings[3].abs() < 1e-9,
-            "no second direction"
-        );
+        assert!((p.loadings[2] + l0).abs() < 1e-6, "the second option loads opposite");
+        assert!(p.loadings[1].abs() < 1e-9 && p.loadings[3].abs() < 1e-9, "no second direction");
         assert_eq!(p.features(1).len(), Population::width(2));
     }
 

@@ -36,18 +36,12 @@ pub struct GpoRunner {
 pub fn population_table(population: &Population, device: &Device) -> Tensor<2> {
     let rows = population.rows();
     let data: Vec<f32> = (0..rows).flat_map(|r| population.features(r)).collect();
-    Tensor::from_data(
-        TensorData::new(data, [rows, Population::width(population.factors)]),
-        device,
-    )
+    Tensor::from_data(TensorData::new(data, [rows, Population::width(population.factors)]), device)
 }
 
 /// Uploads the task's embedding rows as a `[rows, dim]` tensor.
 pub fn embedding_table(embeddings: &TaskEmbeddings, device: &Device) -> Tensor<2> {
-    Tensor::from_data(
-        TensorData::new(embeddings.data.clone(), [embeddings.rows(), embeddings.dim]),
-        device,
-    )
+    Tensor::from_data(TensorData::new(embeddings.data.clone(), [embeddings.rows(), embeddings.dim]), device)
 }
 
 impl Gpo {
@@ -55,10 +49,7 @@ impl Gpo {
     pub fn forward_batch(&self, table: &Tensor<2>, batch: &GpoBatch) -> GpoOutput {
         let rows = |index: &Tensor<1, Int>, n: usize| {
             let dim = table.dims()[1];
-            table
-                .clone()
-                .select(0, index.clone())
-                .reshape([batch.batch, n, dim])
+            table.clone().select(0, index.clone()).reshape([batch.batch, n, dim])
         };
         self.forward(
             rows(&batch.context_rows, batch.context),
@@ -84,25 +75,13 @@ impl GpoRunner {
         let table = embedding_table(&embeddings, device);
         let population_table = population_table(&population, device);
         let target_table = Self::targets(&model, &table, &population_table);
-        Self {
-            model,
-            embeddings,
-            population,
-            offset,
-            device: device.clone(),
-            table,
-            population_table,
-            target_table,
-        }
+        Self { model, embeddings, population, offset, device: device.clone(), table, population_table, target_table }
     }
 
     /// Every row as a target token `[x ; 0 ; population]` through the embedder.
     fn targets(model: &Gpo, table: &Tensor<2>, population_table: &Tensor<2>) -> Tensor<2> {
         model
-            .embed_targets(
-                table.clone().unsqueeze::<3>(),
-                population_table.clone().unsqueeze::<3>(),
-            )
+            .embed_targets(table.clone().unsqueeze::<3>(), population_table.clone().unsqueeze::<3>())
             .squeeze_dim::<2>(0)
     }
 
@@ -132,9 +111,7 @@ impl GpoRunner {
         self.embeddings.data.truncate(rows * self.embeddings.dim);
         self.population.probs.truncate(rows);
         self.population.known.truncate(rows);
-        self.population
-            .loadings
-            .truncate(rows * self.population.factors);
+        self.population.loadings.truncate(rows * self.population.factors);
         self.table = embedding_table(&self.embeddings, &self.device);
         self.population_table = population_table(&self.population, &self.device);
         self.target_table = Self::targets(&self.model, &self.table, &self.population_table);
@@ -148,30 +125,17 @@ impl GpoRunner {
 
     /// Mean and std tensors for a batch of episodes (all read the runner's population).
     pub fn forward(&self, episodes: &[EpisodeInput]) -> (GpoBatch, GpoOutput) {
-        let batch = build_batch(
-            &self.embeddings,
-            episodes,
-            &[&self.population],
-            self.offset,
-            &self.device,
-        );
+        let batch = build_batch(&self.embeddings, episodes, &[&self.population], self.offset, &self.device);
         let dim = self.table.dims()[1];
         let d_model = self.target_table.dims()[1];
-        let context_x = self
-            .table
-            .clone()
-            .select(0, batch.context_rows.clone())
-            .reshape([batch.batch, batch.context, dim]);
-        let context = self.model.embed(
-            context_x,
-            batch.context_y.clone(),
-            batch.context_population.clone(),
-        );
-        let targets = self
-            .target_table
-            .clone()
-            .select(0, batch.target_rows.clone())
-            .reshape([batch.batch, batch.targets, d_model]);
+        let context_x =
+            self.table.clone().select(0, batch.context_rows.clone()).reshape([batch.batch, batch.context, dim]);
+        let context = self.model.embed(context_x, batch.context_y.clone(), batch.context_population.clone());
+        let targets = self.target_table.clone().select(0, batch.target_rows.clone()).reshape([
+            batch.batch,
+            batch.targets,
+            d_model,
+        ]);
         let output = self.model.forward_embedded(
             context,
             batch.context_pad.clone(),
@@ -183,22 +147,13 @@ impl GpoRunner {
     }
 
     /// Splits read-back `[batch, t]` means and stds into per-question predictions.
-    fn split(
-        &self,
-        episodes: &[EpisodeInput],
-        t: usize,
-        mean: &[f32],
-        std: &[f32],
-    ) -> Vec<Prediction> {
+    fn split(&self, episodes: &[EpisodeInput], t: usize, mean: &[f32], std: &[f32]) -> Vec<Prediction> {
         episodes
             .iter()
             .enumerate()
             .map(|(b, episode)| {
                 let mut at = b * t;
-                let mut prediction = Prediction {
-                    probs: Vec::new(),
-                    std: Vec::new(),
-                };
+                let mut prediction = Prediction { probs: Vec::new(), std: Vec::new() };
                 for &q in &episode.targets {
                     let n = self.embeddings.options(q);
                     prediction.probs.push(mean[at..at + n].to_vec());
@@ -223,18 +178,13 @@ impl GpoRunner {
     }
 
     /// Predicts each episode's targets, reading back asynchronously (WebGPU in the page).
-    pub async fn predict_async(
-        &self,
-        episodes: &[EpisodeInput<'_>],
-    ) -> Result<Vec<Prediction>, String> {
+    pub async fn predict_async(&self, episodes: &[EpisodeInput<'_>]) -> Result<Vec<Prediction>, String> {
         if episodes.is_empty() {
             return Ok(Vec::new());
         }
         let (batch, output) = self.forward(episodes);
         let read = |data: Result<TensorData, _>| -> Result<Vec<f32>, String> {
-            data.map_err(|e| format!("{e:?}"))?
-                .try_into_vec_as::<f32>()
-                .map_err(|e| format!("{e:?}"))
+            data.map_err(|e| format!("{e:?}"))?.try_into_vec_as::<f32>().map_err(|e| format!("{e:?}"))
         };
         let mean = read(output.mean.into_data_async().await)?;
         let std = read(output.std.into_data_async().await)?;

@@ -21,13 +21,7 @@ pub struct Segments {
 pub fn segments(option_counts: &[Vec<usize>], tokens: usize, device: &Device) -> Segments {
     let batch = option_counts.len();
     let questions = option_counts.iter().map(Vec::len).max().unwrap_or(0).max(1);
-    let max_options = option_counts
-        .iter()
-        .flatten()
-        .copied()
-        .max()
-        .unwrap_or(1)
-        .max(1);
+    let max_options = option_counts.iter().flatten().copied().max().unwrap_or(1).max(1);
     let slots = questions * max_options;
     let mut gather = vec![tokens as i64; batch * slots];
     let mut back = vec![0i64; batch * tokens];
@@ -61,11 +55,8 @@ pub fn segment_softmax(logits: Tensor<2>, segments: &Segments) -> Tensor<2> {
     let device = logits.device();
     let sentinel = Tensor::<2>::full([batch, 1], -1.0e9, &device);
     let extended = Tensor::cat(vec![logits, sentinel], 1);
-    let grouped = extended.gather(1, segments.gather.clone()).reshape([
-        batch,
-        segments.questions,
-        segments.max_options,
-    ]);
+    let grouped =
+        extended.gather(1, segments.gather.clone()).reshape([batch, segments.questions, segments.max_options]);
     let probs = softmax(grouped, 2).reshape([batch, segments.questions * segments.max_options]);
     probs.gather(1, segments.back.clone())
 }
@@ -79,24 +70,13 @@ mod tests {
         let device = Device::flex();
         // Row 0: questions with 2 and 3 options; row 1: one question with 2 options + 3 padding tokens.
         let logits = Tensor::<2>::from_data(
-            TensorData::new(
-                vec![0.0f32, 1.0, 2.0, 2.0, 2.0, 3.0, -1.0, 9.0, 9.0, 9.0],
-                [2, 5],
-            ),
+            TensorData::new(vec![0.0f32, 1.0, 2.0, 2.0, 2.0, 3.0, -1.0, 9.0, 9.0, 9.0], [2, 5]),
             &device,
         );
         let seg = segments(&[vec![2, 3], vec![2]], 5, &device);
-        let probs: Vec<f32> = segment_softmax(logits, &seg)
-            .try_into_vec_as::<f32>()
-            .unwrap();
+        let probs: Vec<f32> = segment_softmax(logits, &seg).try_into_vec_as::<f32>().unwrap();
         let e = 1f32.exp();
-        let expected = [
-            1.0 / (1.0 + e),
-            e / (1.0 + e),
-            1.0 / 3.0,
-            1.0 / 3.0,
-            1.0 / 3.0,
-        ];
+        let expected = [1.0 / (1.0 + e), e / (1.0 + e), 1.0 / 3.0, 1.0 / 3.0, 1.0 / 3.0];
         for (p, x) in probs[..5].iter().zip(expected) {
             assert!((p - x).abs() < 1e-6, "{probs:?}");
         }

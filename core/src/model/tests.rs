@@ -30,8 +30,7 @@ fn context_attention_equals_masked_full_attention() {
     let mut pad = vec![false; batch * c];
     pad[2 * c + c - 1] = true;
     pad[2 * c + c - 2] = true;
-    let context_pad =
-        Tensor::<2, Bool>::from_data(TensorData::new(pad.clone(), [batch, c]), &device);
+    let context_pad = Tensor::<2, Bool>::from_data(TensorData::new(pad.clone(), [batch, c]), &device);
     let tokens = Tensor::cat(vec![context.clone(), targets], 1);
     let ours = attention.forward(tokens.clone(), context, context_pad);
 
@@ -53,9 +52,7 @@ fn context_attention_equals_masked_full_attention() {
         .reshape([batch, 1, 1, n]);
     let scores = q.matmul(k.swap_dims(2, 3)) / (dh as f64).sqrt();
     let weights = softmax(scores.mask_fill(mask, f32::NEG_INFINITY), 3);
-    let full = attention
-        .output
-        .forward(weights.matmul(v).swap_dims(1, 2).reshape([batch, n, d]));
+    let full = attention.output.forward(weights.matmul(v).swap_dims(1, 2).reshape([batch, n, d]));
     let diff = max_abs_diff(ours, full);
     assert!(diff < 1e-5, "max |diff| = {diff}");
 }
@@ -70,9 +67,7 @@ fn embeddings(questions: usize, dim: usize) -> TaskEmbeddings {
     let mut state = 7u64;
     let data = (0..rows * dim)
         .map(|_| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             ((state >> 33) as f32 / (1u64 << 31) as f32) - 0.5
         })
         .collect();
@@ -82,12 +77,7 @@ fn embeddings(questions: usize, dim: usize) -> TaskEmbeddings {
 fn runner() -> GpoRunner {
     let device = Device::flex();
     device.seed(3);
-    let model = GpoConfig::new()
-        .with_input_dim(12)
-        .with_d_model(16)
-        .with_layers(2)
-        .with_d_ff(16)
-        .init(&device);
+    let model = GpoConfig::new().with_input_dim(12).with_d_model(16).with_layers(2).with_d_ff(16).init(&device);
     let embeddings = embeddings(12, 12);
     // Known priors on most questions (one unknown), and non-zero factor loadings.
     let mut population = Population::unknown(&[0], 8);
@@ -98,19 +88,11 @@ fn runner() -> GpoRunner {
     for (i, l) in population.loadings.iter_mut().enumerate() {
         *l = ((i * 37 % 11) as f32 - 5.0) / 20.0;
     }
-    GpoRunner::new(
-        model,
-        embeddings,
-        population,
-        crate::model::Offset::Factor { lambda: 0.1 },
-        &device,
-    )
+    GpoRunner::new(model, embeddings, population, crate::model::Offset::Factor { lambda: 0.1 }, &device)
 }
 
 fn probs(options: usize, shift: usize) -> Vec<f32> {
-    let raw: Vec<f32> = (0..options)
-        .map(|o| 1.0 + ((o + shift) % options) as f32)
-        .collect();
+    let raw: Vec<f32> = (0..options).map(|o| 1.0 + ((o + shift) % options) as f32).collect();
     let total: f32 = raw.iter().sum();
     raw.iter().map(|r| r / total).collect()
 }
@@ -118,13 +100,8 @@ fn probs(options: usize, shift: usize) -> Vec<f32> {
 #[test]
 fn predictions_ignore_context_order_and_other_targets() {
     let runner = runner();
-    let answers: Vec<Vec<f32>> = (0..12)
-        .map(|q| probs(runner.embeddings.options(q), q))
-        .collect();
-    let context: Vec<(usize, &[f32])> = [0usize, 3, 5, 7]
-        .iter()
-        .map(|&q| (q, answers[q].as_slice()))
-        .collect();
+    let answers: Vec<Vec<f32>> = (0..12).map(|q| probs(runner.embeddings.options(q), q)).collect();
+    let context: Vec<(usize, &[f32])> = [0usize, 3, 5, 7].iter().map(|&q| (q, answers[q].as_slice())).collect();
     let mut reversed = context.clone();
     reversed.reverse();
     fn episode<'a>(context: &[(usize, &'a [f32])], targets: &[usize]) -> EpisodeInput<'a> {
@@ -134,32 +111,17 @@ fn predictions_ignore_context_order_and_other_targets() {
     let permuted = runner.predict(&[episode(&reversed, &[1, 2, 4, 6, 8])]);
     let alone = runner.predict(&[episode(&context, &[4])]);
     // And in a batch beside another respondent with a longer context and other targets.
-    let other: Vec<(usize, &[f32])> = [0usize, 1, 2, 9, 10, 11]
-        .iter()
-        .map(|&q| (q, answers[q].as_slice()))
-        .collect();
+    let other: Vec<(usize, &[f32])> = [0usize, 1, 2, 9, 10, 11].iter().map(|&q| (q, answers[q].as_slice())).collect();
     let batched = runner.predict(&[episode(&other, &[3, 5]), episode(&context, &[8, 4])]);
     let close = |a: &[f32], b: &[f32]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-5);
     for q in 0..5 {
-        assert!(
-            close(&all[0].probs[q], &permuted[0].probs[q]),
-            "context order changed question {q}"
-        );
+        assert!(close(&all[0].probs[q], &permuted[0].probs[q]), "context order changed question {q}");
         assert!(close(&all[0].std[q], &permuted[0].std[q]));
     }
-    assert!(
-        close(&all[0].probs[2], &alone[0].probs[0]),
-        "other targets changed the prediction"
-    );
-    assert!(
-        close(&all[0].probs[2], &batched[1].probs[1]),
-        "batch neighbours changed the prediction"
-    );
+    assert!(close(&all[0].probs[2], &alone[0].probs[0]), "other targets changed the prediction");
+    assert!(close(&all[0].probs[2], &batched[1].probs[1]), "batch neighbours changed the prediction");
     assert!(close(&all[0].probs[4], &batched[1].probs[0]));
     for p in &all[0].probs {
-        assert!(
-            (p.iter().sum::<f32>() - 1.0).abs() < 1e-5,
-            "a question's probabilities sum to 1"
-        );
+        assert!((p.iter().sum::<f32>() - 1.0).abs() < 1e-5, "a question's probabilities sum to 1");
     }
 }

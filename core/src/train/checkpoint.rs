@@ -59,9 +59,8 @@ pub enum CheckpointError {
 impl Checkpoint {
     pub fn to_bytes(&self) -> Vec<u8> {
         let meta = serde_json::to_vec(&self.meta).expect("checkpoint metadata serialises");
-        let mut out = Vec::with_capacity(
-            64 + meta.len() + self.model.len() + self.optimizer.len() + self.best_model.len(),
-        );
+        let mut out =
+            Vec::with_capacity(64 + meta.len() + self.model.len() + self.optimizer.len() + self.best_model.len());
         out.extend_from_slice(MAGIC);
         for blob in [&meta, &self.model, &self.optimizer, &self.best_model] {
             out.extend_from_slice(&(blob.len() as u64).to_le_bytes());
@@ -73,10 +72,8 @@ impl Checkpoint {
     }
 
     pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Self, CheckpointError> {
-        let bad = |message: &str| CheckpointError::Invalid {
-            path: path.display().to_string(),
-            message: message.into(),
-        };
+        let bad =
+            |message: &str| CheckpointError::Invalid { path: path.display().to_string(), message: message.into() };
         if bytes.len() < 8 + 32 || &bytes[..8] != MAGIC {
             return Err(bad("not a GPO checkpoint"));
         }
@@ -90,43 +87,27 @@ impl Checkpoint {
             let len = body.get(at..at + 8).ok_or_else(|| bad("truncated"))?;
             let len = u64::from_le_bytes(len.try_into().unwrap()) as usize;
             at += 8;
-            blobs.push(
-                body.get(at..at + len)
-                    .ok_or_else(|| bad("truncated"))?
-                    .to_vec(),
-            );
+            blobs.push(body.get(at..at + len).ok_or_else(|| bad("truncated"))?.to_vec());
             at += len;
         }
         if at != body.len() {
             return Err(bad("trailing bytes"));
         }
-        let meta: CheckpointMeta =
-            serde_json::from_slice(&blobs[0]).map_err(|e| bad(&format!("metadata: {e}")))?;
+        let meta: CheckpointMeta = serde_json::from_slice(&blobs[0]).map_err(|e| bad(&format!("metadata: {e}")))?;
         let best_model = blobs.pop().unwrap();
         let optimizer = blobs.pop().unwrap();
         let model = blobs.pop().unwrap();
-        Ok(Self {
-            meta,
-            model,
-            optimizer,
-            best_model,
-        })
+        Ok(Self { meta, model, optimizer, best_model })
     }
 
     pub fn save(&self, path: &Path) -> Result<(), CheckpointError> {
-        crate::util::fs::write_atomic(path, &self.to_bytes()).map_err(|source| {
-            CheckpointError::Io {
-                path: path.display().to_string(),
-                source,
-            }
-        })
+        crate::util::fs::write_atomic(path, &self.to_bytes())
+            .map_err(|source| CheckpointError::Io { path: path.display().to_string(), source })
     }
 
     pub fn load(path: &Path) -> Result<Self, CheckpointError> {
-        let bytes = std::fs::read(path).map_err(|source| CheckpointError::Io {
-            path: path.display().to_string(),
-            source,
-        })?;
+        let bytes =
+            std::fs::read(path).map_err(|source| CheckpointError::Io { path: path.display().to_string(), source })?;
         Self::from_bytes(&bytes, path)
     }
 }
@@ -141,11 +122,7 @@ mod tests {
             meta: CheckpointMeta {
                 step: 7,
                 rng: Rng::new(1),
-                history: vec![HistoryPoint {
-                    step: 5,
-                    loss: Some(0.5),
-                    validation: Some(0.9),
-                }],
+                history: vec![HistoryPoint { step: 5, loss: Some(0.5), validation: Some(0.9) }],
                 best_step: Some(5),
                 best_score: Some(0.9),
                 config: "{}".into(),
@@ -156,10 +133,7 @@ mod tests {
             best_model: vec![],
         };
         let bytes = checkpoint.to_bytes();
-        assert_eq!(
-            Checkpoint::from_bytes(&bytes, Path::new("c")).unwrap(),
-            checkpoint
-        );
+        assert_eq!(Checkpoint::from_bytes(&bytes, Path::new("c")).unwrap(), checkpoint);
         assert!(Checkpoint::from_bytes(&bytes[..bytes.len() - 3], Path::new("c")).is_err());
         let mut flipped = bytes.clone();
         flipped[12] ^= 4;

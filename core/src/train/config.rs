@@ -74,9 +74,6 @@ mod tests {
         assert!((cosine_lr(1.0, 0, 100) - 1.0).abs() < 1e-12);
         assert!((cosine_lr(1.0, 50, 100) - 0.5).abs() < 1e-12);
         assert!(cosine_lr(1.0, 100, 100).abs() < 1e-12);
-        assert!(
-            cosine_lr(1.0, 150, 100).abs() < 1e-12,
-            "no rise after the end"
-        );
+        assert!(cosine_lr(1.0, 150, 100).abs() < 1e-12, "no rise after the end");
     }
 }

@@ -27,54 +27,34 @@ impl<'a> EpisodeSampler<'a> {
     /// A batch of `batch_size` episodes (all training respondents when there are fewer).
     pub fn sample(&self, rng: &mut Rng) -> Vec<EpisodeInput<'a>> {
         let n = self.respondents.len();
-        let chosen: Vec<usize> = if n <= self.batch_size {
-            (0..n).collect()
-        } else {
-            rng.sample_indices(n, self.batch_size)
-        };
+        let chosen: Vec<usize> =
+            if n <= self.batch_size { (0..n).collect() } else { rng.sample_indices(n, self.batch_size) };
         let s = self.sampling;
         let shared = (
             rng.range_inclusive(s.context_min, s.context_max.max(s.context_min)),
             rng.range_inclusive(s.target_min, s.target_max.max(s.target_min)),
         );
-        chosen
-            .into_iter()
-            .map(|i| self.episode(i, shared, rng))
-            .collect()
+        chosen.into_iter().map(|i| self.episode(i, shared, rng)).collect()
     }
 
     /// The answers of training respondent `i`, or of a mixture of it with others of its fold.
     fn answers(&self, i: usize, rng: &mut Rng) -> Vec<(usize, Cow<'a, [f32]>)> {
         let own = &self.survey.respondents[self.respondents[i]].answers;
-        let borrowed = || {
-            own.iter()
-                .map(|a| (a.question, Cow::Borrowed(a.probs.as_slice())))
-                .collect()
-        };
-        let mates: Vec<usize> = (0..self.respondents.len())
-            .filter(|&j| j != i && self.fold[j] == self.fold[i])
-            .collect();
+        let borrowed = || own.iter().map(|a| (a.question, Cow::Borrowed(a.probs.as_slice()))).collect();
+        let mates: Vec<usize> =
+            (0..self.respondents.len()).filter(|&j| j != i && self.fold[j] == self.fold[i]).collect();
         if mates.is_empty() || rng.unit() >= self.mixup {
             return borrowed();
         }
-        let mate =
-            &self.survey.respondents[self.respondents[mates[rng.below(mates.len())]]].answers;
+        let mate = &self.survey.respondents[self.respondents[mates[rng.below(mates.len())]]].answers;
         // Dirichlet(1, 1) weights.
         let (a, b) = (-(1.0 - rng.unit()).ln(), -(1.0 - rng.unit()).ln());
         let w = (a / (a + b)) as f32;
         let mixed: Vec<(usize, Cow<'a, [f32]>)> = own
             .iter()
             .filter_map(|x: &Answer| {
-                let y = mate
-                    .binary_search_by_key(&x.question, |y| y.question)
-                    .ok()
-                    .map(|k| &mate[k])?;
-                let probs = x
-                    .probs
-                    .iter()
-                    .zip(&y.probs)
-                    .map(|(p, q)| w * p + (1.0 - w) * q)
-                    .collect();
+                let y = mate.binary_search_by_key(&x.question, |y| y.question).ok().map(|k| &mate[k])?;
+                let probs = x.probs.iter().zip(&y.probs).map(|(p, q)| w * p + (1.0 - w) * q).collect();
                 Some((x.question, Cow::Owned(probs)))
             })
             .collect();
@@ -96,11 +76,7 @@ impl<'a> EpisodeSampler<'a> {
         };
         let picked = rng.sample_indices(n, n_context + n_targets);
         let (context, targets) = picked.split_at(n_context);
-        let mut hide = |count: usize| {
-            (0..count)
-                .map(|_| rng.unit() < self.prior_dropout)
-                .collect::<Vec<bool>>()
-        };
+        let mut hide = |count: usize| (0..count).map(|_| rng.unit() < self.prior_dropout).collect::<Vec<bool>>();
         let hidden = (hide(context.len()), hide(targets.len()));
         EpisodeInput {
             context: context.iter().map(|&a| answers[a].clone()).collect(),

@@ -95,30 +95,18 @@ pub fn init_model(config: &GpoConfig, seed: u64, device: &Device) -> Gpo {
 }
 
 fn to_bytes(model: &Gpo) -> Result<Vec<u8>, TrainError> {
-    let bytes = model
-        .clone()
-        .into_record()
-        .into_bytes()
-        .map_err(|e| TrainError::Record(format!("{e:?}")))?;
+    let bytes = model.clone().into_record().into_bytes().map_err(|e| TrainError::Record(format!("{e:?}")))?;
     Ok(bytes.to_vec())
 }
 
 fn from_bytes(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo, TrainError> {
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes))
-        .map_err(|e| TrainError::Record(format!("{e:?}")))?;
-    config
-        .init(device)
-        .try_load_record(record)
-        .map_err(|e| TrainError::Record(format!("{e:?}")))
+    let record =
+        ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| TrainError::Record(format!("{e:?}")))?;
+    config.init(device).try_load_record(record).map_err(|e| TrainError::Record(format!("{e:?}")))
 }
 
 /// Validation score of `model` on fixed validation episodes.
-fn validate(
-    runner: &mut GpoRunner,
-    survey: &Survey,
-    episodes: &[Episode],
-    model: Gpo,
-) -> Result<f64, EvalError> {
+fn validate(runner: &mut GpoRunner, survey: &Survey, episodes: &[Episode], model: Gpo) -> Result<f64, EvalError> {
     runner.set_model(model);
     let predictions = crate::eval::gpo::predict_episodes(runner, survey, episodes);
     Ok(score_episodes(survey, episodes, &predictions)?.value)
@@ -135,12 +123,7 @@ pub fn train(
     let mut config = run.config.clone();
     let device = run.device.clone();
     let autodiff = device.clone().autodiff();
-    let validation_episodes = episodes(
-        data.survey,
-        data.validation,
-        config.eval_context,
-        config.seed,
-    );
+    let validation_episodes = episodes(data.survey, data.validation, config.eval_context, config.seed);
     // Population statistics: all training respondents (validation, and what a trained model is
     // used with), and one table per fold computed without that fold (training episodes).
     let factors = config.model.population_factors;
@@ -150,31 +133,18 @@ pub fn train(
     let fold = folds(data.train, n_folds, config.seed);
     let fold_tables: Vec<Population> = (0..n_folds)
         .map(|f| {
-            let others: Vec<usize> = data
-                .train
-                .iter()
-                .zip(&fold)
-                .filter(|(_, k)| **k != f)
-                .map(|(r, _)| *r)
-                .collect();
+            let others: Vec<usize> = data.train.iter().zip(&fold).filter(|(_, k)| **k != f).map(|(r, _)| *r).collect();
             Population::from_respondents(data.survey, offsets, &others, factors)
         })
         .collect();
     let mut tables: Vec<&Population> = vec![&full];
     tables.extend(fold_tables.iter());
     // The factor offset's ridge strength is chosen on the validation respondents.
-    if let (Offset::Factor { .. }, false) = (config.model.offset(), validation_episodes.is_empty())
-    {
+    if let (Offset::Factor { .. }, false) = (config.model.offset(), validation_episodes.is_empty()) {
         let mut best = (f64::NEG_INFINITY, config.model.factor_lambda);
         for lambda in FACTOR_LAMBDAS {
-            let model = FactorModel {
-                population: &full,
-                offsets,
-                factors,
-                lambda,
-            };
-            let score =
-                crate::eval::score::evaluate(data.survey, &validation_episodes, &model)?.value;
+            let model = FactorModel { population: &full, offsets, factors, lambda };
+            let score = crate::eval::score::evaluate(data.survey, &validation_episodes, &model)?.value;
             if score > best.0 {
                 best = (score, lambda);
             }
@@ -224,13 +194,8 @@ pub fn train(
     }
 
     let table = embedding_table(data.embeddings, &autodiff);
-    let mut runner = GpoRunner::new(
-        model.valid(),
-        data.embeddings.clone(),
-        full.clone(),
-        config.model.offset(),
-        &device,
-    );
+    let mut runner =
+        GpoRunner::new(model.valid(), data.embeddings.clone(), full.clone(), config.model.offset(), &device);
     let sampler = EpisodeSampler {
         survey: data.survey,
         respondents: data.train,
@@ -245,53 +210,26 @@ pub fn train(
     let (mut loss_sum, mut loss_count) = (0.0f64, 0usize);
     let mut last_validation = meta.history.iter().rev().find_map(|h| h.validation);
     if start_step == 0 && !validation_episodes.is_empty() {
-        // The untrained model (its offset's estimate, for a zero-initialised head) is a candidate.
-        let validation = validate(
-            &mut runner,
-            data.survey,
-            &validation_episodes,
-            model.valid(),
-        )?;
-        meta.history.push(HistoryPoint {
-            step: 0,
-            loss: None,
-            validation: Some(validation),
-        });
-        meta.best_score = Some(validation);
-        meta.best_step = Some(0);
-        best_model = Some(model.valid());
+        // The untrained model (its offset's estimate, for a zero-initialised head) is recorded
+        // for comparison but not selected: its std is not learned yet.
+        let validation = validate(&mut runner, data.survey, &validation_episodes, model.valid())?;
+        meta.history.push(HistoryPoint { step: 0, loss: None, validation: Some(validation) });
         last_validation = Some(validation);
     }
     for step in start_step..config.steps {
         // Re-seeded each step so that a resumed run draws what an uninterrupted one would.
         autodiff.seed(Rng::derived(config.seed, &[0xD0, step as u64]).next_u64());
         let batch_episodes = sampler.sample(&mut meta.rng);
-        let batch = build_batch(
-            data.embeddings,
-            &batch_episodes,
-            &tables,
-            config.model.offset(),
-            &autodiff,
-        );
+        let batch = build_batch(data.embeddings, &batch_episodes, &tables, config.model.offset(), &autodiff);
         let output = model.forward_batch(&table, &batch);
-        let truth = batch
-            .truth
-            .clone()
-            .expect("training episodes carry the truth");
+        let truth = batch.truth.clone().expect("training episodes carry the truth");
         let loss = gaussian_nll(output.mean, output.std, truth, batch.target_valid.clone());
         let loss_value: f32 = loss.clone().into_scalar();
         if !loss_value.is_finite() {
-            return Err(TrainError::Diverged {
-                step,
-                loss: loss_value,
-            });
+            return Err(TrainError::Diverged { step, loss: loss_value });
         }
         let grads = GradientsParams::from_grads(loss.backward(), &model);
-        model = optimizer.step(
-            cosine_lr(config.learning_rate, step, config.steps),
-            model,
-            grads,
-        );
+        model = optimizer.step(cosine_lr(config.learning_rate, step, config.steps), model, grads);
         loss_sum += loss_value as f64;
         loss_count += 1;
         meta.step = step + 1;
@@ -301,12 +239,7 @@ pub fn train(
             let validation = if validation_episodes.is_empty() {
                 None
             } else {
-                Some(validate(
-                    &mut runner,
-                    data.survey,
-                    &validation_episodes,
-                    model.valid(),
-                )?)
+                Some(validate(&mut runner, data.survey, &validation_episodes, model.valid())?)
             };
             let improved = match (validation, meta.best_score) {
                 (Some(v), Some(b)) => v > b,
@@ -331,15 +264,8 @@ pub fn train(
                 let checkpoint = Checkpoint {
                     meta: meta.clone(),
                     model: to_bytes(&model)?,
-                    optimizer: optimizer
-                        .into_bytes()
-                        .map_err(|e| TrainError::Record(format!("{e:?}")))?
-                        .to_vec(),
-                    best_model: best_model
-                        .as_ref()
-                        .map(to_bytes)
-                        .transpose()?
-                        .unwrap_or_default(),
+                    optimizer: optimizer.into_bytes().map_err(|e| TrainError::Record(format!("{e:?}")))?.to_vec(),
+                    best_model: best_model.as_ref().map(to_bytes).transpose()?.unwrap_or_default(),
                 };
                 checkpoint.save(path)?;
             }

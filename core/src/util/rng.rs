@@ -17,14 +17,7 @@ fn splitmix(x: &mut u64) -> u64 {
 impl Rng {
     pub fn new(seed: u64) -> Self {
         let mut x = seed;
-        Self {
-            state: [
-                splitmix(&mut x),
-                splitmix(&mut x),
-                splitmix(&mut x),
-                splitmix(&mut x),
-            ],
-        }
+        Self { state: [splitmix(&mut x), splitmix(&mut x), splitmix(&mut x), splitmix(&mut x)] }
     }
 
     /// A generator for one purpose, derived from a seed and a stream of labels, so that
@@ -116,10 +109,7 @@ mod tests {
             })
             .collect();
         assert_eq!(a, b);
-        assert_ne!(
-            Rng::derived(7, &[1]).next_u64(),
-            Rng::derived(7, &[2]).next_u64()
-        );
+        assert_ne!(Rng::derived(7, &[1]).next_u64(), Rng::derived(7, &[2]).next_u64());
     }
 
     #[test]

@@ -10,42 +10,22 @@ use crate::cli::{BaselinesArgs, Common};
 pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
     for task in args.task.tasks() {
         let survey = crate::cli::load(common, task, &args.selection)?;
-        let embeddings = if args.no_embeddings {
-            None
-        } else {
-            Some(crate::embed::task_embeddings(common, &survey, args.format)?)
-        };
-        let mut methods: Vec<Box<dyn Method + '_>> = vec![
-            Box::new(UniformMethod),
-            Box::new(PriorMethod),
-            Box::new(FactorMethod::new(&survey)),
-        ];
+        let embeddings =
+            if args.no_embeddings { None } else { Some(crate::embed::task_embeddings(common, &survey, args.format)?) };
+        let mut methods: Vec<Box<dyn Method + '_>> =
+            vec![Box::new(UniformMethod), Box::new(PriorMethod), Box::new(FactorMethod::new(&survey))];
         if let Some(embeddings) = &embeddings {
             methods.push(Box::new(RidgeMethod { embeddings }));
             methods.push(Box::new(KnnMethod::new(embeddings)));
         }
         let methods: Vec<&dyn Method> = methods.iter().map(|m| m.as_ref()).collect();
-        let table = run_methods(
-            &survey,
-            &methods,
-            &args.splits,
-            &args.seeds,
-            |method, split, seed, score| {
-                eprintln!(
-                    "{task} {method:>8} split {split} seed {seed}: {:.4} over {} pairs",
-                    score.value, score.pairs
-                );
-            },
-        )?;
+        let table = run_methods(&survey, &methods, &args.splits, &args.seeds, |method, split, seed, score| {
+            eprintln!("{task} {method:>8} split {split} seed {seed}: {:.4} over {} pairs", score.value, score.pairs);
+        })?;
         if args.json {
             println!("{}", serde_json::to_string(&table)?);
         } else {
-            println!(
-                "{} — {}\n{}",
-                task.title(),
-                table.metric,
-                table.to_markdown()
-            );
+            println!("{} — {}\n{}", task.title(), table.metric, table.to_markdown());
         }
     }
     Ok(())

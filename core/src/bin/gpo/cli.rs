@@ -7,11 +7,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use gpo_core::data::{LoadOptions, QuestionSubset, RespondentSelection, Task};
 
 #[derive(Parser)]
-#[command(
-    name = "gpo",
-    version,
-    about = "Group Preference Optimization: few-shot alignment to groups and people"
-)]
+#[command(name = "gpo", version, about = "Group Preference Optimization: few-shot alignment to groups and people")]
 pub struct Cli {
     #[command(flatten)]
     pub common: Common,
@@ -166,10 +162,7 @@ pub struct Selection {
 
 impl Default for Selection {
     fn default() -> Self {
-        Self {
-            subset: "all".into(),
-            groups: "all".into(),
-        }
+        Self { subset: "all".into(), groups: "all".into() }
     }
 }
 
@@ -183,16 +176,11 @@ impl Selection {
         let respondents = match self.groups.as_str() {
             "all" => RespondentSelection::All,
             "paper22" => RespondentSelection::Paper22,
-            list => {
-                RespondentSelection::Named(list.split(',').map(|s| s.trim().to_string()).collect())
-            }
+            list => RespondentSelection::Named(list.split(',').map(|s| s.trim().to_string()).collect()),
         };
         // Selections apply to OpinionQA only when asked for all tasks at once.
         let _ = task;
-        Ok(LoadOptions {
-            questions,
-            respondents,
-        })
+        Ok(LoadOptions { questions, respondents })
     }
 }
 
@@ -219,18 +207,12 @@ pub struct BaselinesArgs {
 }
 
 pub fn parse_format(text: &str) -> Result<gpo_core::embed::TextFormat, String> {
-    gpo_core::embed::TextFormat::parse(text)
-        .ok_or_else(|| format!("unknown format '{text}' (paper, qa)"))
+    gpo_core::embed::TextFormat::parse(text).ok_or_else(|| format!("unknown format '{text}' (paper, qa)"))
 }
 
 /// Loads one task with the selection, naming the data folder on failure.
-pub fn load(
-    common: &Common,
-    task: Task,
-    selection: &Selection,
-) -> anyhow::Result<gpo_core::data::Survey> {
+pub fn load(common: &Common, task: Task, selection: &Selection) -> anyhow::Result<gpo_core::data::Survey> {
     let dir = gpo_core::data::resolve_data_dir(common.data.as_deref())?;
     let options = selection.load_options(task)?;
-    gpo_core::data::load_task(task, &dir, &options)
-        .with_context(|| format!("loading {task} from {}", dir.display()))
+    gpo_core::data::load_task(task, &dir, &options).with_context(|| format!("loading {task} from {}", dir.display()))
 }

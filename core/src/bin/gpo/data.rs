@@ -6,11 +6,7 @@ use crate::cli::{Common, DataArgs, DataCommand};
 
 pub fn run(common: &Common, args: DataArgs) -> anyhow::Result<()> {
     match args.command {
-        DataCommand::Stats {
-            task,
-            selection,
-            json,
-        } => {
+        DataCommand::Stats { task, selection, json } => {
             let mut all = Vec::new();
             for task in task.tasks() {
                 let survey = crate::cli::load(common, task, &selection)?;

@@ -3,35 +3,25 @@
 use anyhow::Context;
 use gpo_core::embed::fill::{fill_store, open_store};
 use gpo_core::embed::weights::{ModelFiles, resolve_cache_dir, resolve_model_dir};
-use gpo_core::embed::{
-    EMBED_DIM, EmbeddingStore, SentenceEncoder, StoreDType, TaskEmbeddings, TextFormat,
-};
+use gpo_core::embed::{EMBED_DIM, EmbeddingStore, SentenceEncoder, StoreDType, TaskEmbeddings, TextFormat};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{Common, EmbedArgs, Selection};
 
 /// Loads the encoder on the chosen device.
-pub fn encoder(
-    common: &Common,
-    device: &burn::prelude::Device,
-) -> anyhow::Result<(SentenceEncoder, String)> {
+pub fn encoder(common: &Common, device: &burn::prelude::Device) -> anyhow::Result<(SentenceEncoder, String)> {
     let dir = resolve_model_dir(common.model.as_deref())?;
     let files = ModelFiles::read(&dir)?;
     let sha = files.sha256.clone();
-    Ok((
-        SentenceEncoder::new(files.weights, &files.tokenizer_json, device)?,
-        sha,
-    ))
+    Ok((SentenceEncoder::new(files.weights, &files.tokenizer_json, device)?, sha))
 }
 
 pub fn progress_bar(message: String) -> ProgressBar {
     let bar = ProgressBar::new(0);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{msg:>14} [{bar:32}] {pos}/{len} texts · {per_sec} · ETA {eta}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{msg:>14} [{bar:32}] {pos}/{len} texts · {per_sec} · ETA {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
     );
     bar.set_message(message);
     bar
@@ -45,9 +35,7 @@ pub fn store_for(
 ) -> anyhow::Result<(EmbeddingStore, std::path::PathBuf)> {
     let cache = resolve_cache_dir(common.cache.as_deref())?;
     let path = EmbeddingStore::path_in(&cache, sha, format.id());
-    let store = open_store(&path, sha, format.id(), EMBED_DIM, |w| {
-        eprintln!("warning: {w}")
-    });
+    let store = open_store(&path, sha, format.id(), EMBED_DIM, |w| eprintln!("warning: {w}"));
     Ok((store, path))
 }
 
@@ -74,22 +62,14 @@ pub fn task_embeddings(
         })?;
         bar.finish_and_clear();
     }
-    TaskEmbeddings::from_store(survey, format, &store).map_err(|missing| {
-        anyhow::anyhow!(
-            "{} texts are still missing from {}",
-            missing.len(),
-            path.display()
-        )
-    })
+    TaskEmbeddings::from_store(survey, format, &store)
+        .map_err(|missing| anyhow::anyhow!("{} texts are still missing from {}", missing.len(), path.display()))
 }
 
 pub fn run(common: &Common, args: EmbedArgs) -> anyhow::Result<()> {
     let device = args.device.init()?;
     let (encoder, sha) = encoder(common, &device)?;
-    eprintln!(
-        "all-MiniLM-L6-v2 on {}",
-        gpo_core::device::describe(&device)
-    );
+    eprintln!("all-MiniLM-L6-v2 on {}", gpo_core::device::describe(&device));
     for format in args.format.formats() {
         let (mut store, path) = store_for(common, &sha, format)?;
         for task in args.task.tasks() {
@@ -112,32 +92,18 @@ pub fn run(common: &Common, args: EmbedArgs) -> anyhow::Result<()> {
                 path.display()
             );
             for text in report.truncated.iter().take(3) {
-                eprintln!(
-                    "  truncated: {}…",
-                    text.chars().take(80).collect::<String>()
-                );
+                eprintln!("  truncated: {}…", text.chars().take(80).collect::<String>());
             }
             if let Some(export) = &args.export {
-                let embeddings =
-                    TaskEmbeddings::from_store(&survey, format, &store).map_err(|missing| {
-                        anyhow::anyhow!("{} texts missing after embedding", missing.len())
-                    })?;
+                let embeddings = TaskEmbeddings::from_store(&survey, format, &store)
+                    .map_err(|missing| anyhow::anyhow!("{} texts missing after embedding", missing.len()))?;
                 let mut out = EmbeddingStore::new(&sha, format.id(), EMBED_DIM);
                 for (row, text) in texts.iter().enumerate() {
                     out.insert(text, embeddings.row(row));
                 }
-                let dtype = if args.f16 {
-                    StoreDType::F16
-                } else {
-                    StoreDType::F32
-                };
-                out.save(export, dtype)
-                    .with_context(|| format!("writing {}", export.display()))?;
-                eprintln!(
-                    "exported {} vectors ({dtype:?}) to {}",
-                    out.len(),
-                    export.display()
-                );
+                let dtype = if args.f16 { StoreDType::F16 } else { StoreDType::F32 };
+                out.save(export, dtype).with_context(|| format!("writing {}", export.display()))?;
+                eprintln!("exported {} vectors ({dtype:?}) to {}", out.len(), export.display());
             }
         }
     }

@@ -63,53 +63,30 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     let mut config = ProtocolConfig::new(args.split, args.seed);
     config.context = args.context;
     let split = protocol::split(&survey, &config)?;
-    let names: Vec<String> = split
-        .train
-        .iter()
-        .map(|&i| survey.respondents[i].name.clone())
-        .collect();
+    let names: Vec<String> = split.train.iter().map(|&i| survey.respondents[i].name.clone()).collect();
     anyhow::ensure!(
         names == meta.train_respondents,
         "the model's training respondents differ from this split's (another data selection?)"
     );
-    let fold = Fold {
-        survey: &survey,
-        split: &split,
-        config: &config,
-    };
+    let fold = Fold { survey: &survey, split: &split, config: &config };
     let episodes = test_episodes(&fold);
-    let population = Population::from_respondents(
-        &survey,
-        &embeddings.offsets,
-        &split.train,
-        train_config.model.population_factors,
-    );
-    let runner = GpoRunner::new(
-        model,
-        embeddings.clone(),
-        population,
-        train_config.model.offset(),
-        &device,
-    );
+    let population =
+        Population::from_respondents(&survey, &embeddings.offsets, &split.train, train_config.model.population_factors);
+    let runner = GpoRunner::new(model, embeddings.clone(), population, train_config.model.offset(), &device);
     let started = std::time::Instant::now();
     let gpo = evaluate(&survey, &episodes, &runner)?;
     let gpo_seconds = started.elapsed().as_secs_f64();
     let baselines: Vec<Box<dyn Method>> = vec![
         Box::new(UniformMethod),
         Box::new(PriorMethod),
-        Box::new(RidgeMethod {
-            embeddings: &embeddings,
-        }),
+        Box::new(RidgeMethod { embeddings: &embeddings }),
         Box::new(KnnMethod::new(&embeddings)),
         Box::new(FactorMethod::new(&survey)),
     ];
     let mut rows = vec![("gpo".to_string(), gpo)];
     for method in &baselines {
         let predictor = method.build(&fold)?;
-        rows.push((
-            method.name(),
-            evaluate(&survey, &episodes, predictor.as_ref())?,
-        ));
+        rows.push((method.name(), evaluate(&survey, &episodes, predictor.as_ref())?));
     }
     if args.json {
         let json: Vec<serde_json::Value> = rows
@@ -126,18 +103,10 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
             args.context
         );
         for (method, score) in &rows {
-            let loglik = score
-                .loglik
-                .map_or(String::new(), |l| format!("  loglik {l:.3}"));
-            println!(
-                "  {method:>8}  {:.4}{loglik}  ({} pairs)",
-                score.value, score.pairs
-            );
+            let loglik = score.loglik.map_or(String::new(), |l| format!("  loglik {l:.3}"));
+            println!("  {method:>8}  {:.4}{loglik}  ({} pairs)", score.value, score.pairs);
         }
-        println!(
-            "GPO predicted {} pairs in {:.2} s",
-            rows[0].1.pairs, gpo_seconds
-        );
+        println!("GPO predicted {} pairs in {:.2} s", rows[0].1.pairs, gpo_seconds);
     }
     Ok(())
 }

@@ -33,9 +33,7 @@ pub struct ExportWebArgs {
 
 /// The model trained for the page on `task` (see README: `gpo train --task T --out …/web-T`).
 pub fn web_model_dir(common: &Common, task: Task) -> anyhow::Result<PathBuf> {
-    Ok(resolve_cache_dir(common.cache.as_deref())?
-        .join("models")
-        .join(format!("web-{}", task.id())))
+    Ok(resolve_cache_dir(common.cache.as_deref())?.join("models").join(format!("web-{}", task.id())))
 }
 
 /// For OpinionQA, the questions most groups answered (the religion-only ones are left out).
@@ -46,14 +44,8 @@ fn page_questions(survey: &Survey) -> Vec<usize> {
             answered[a.question] += 1;
         }
     }
-    let need = if survey.task == Task::Oqa {
-        survey.respondents.len() / 2
-    } else {
-        1
-    };
-    (0..survey.questions.len())
-        .filter(|&q| answered[q] >= need)
-        .collect()
+    let need = if survey.task == Task::Oqa { survey.respondents.len() / 2 } else { 1 };
+    (0..survey.questions.len()).filter(|&q| answered[q] >= need).collect()
 }
 
 pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
@@ -65,18 +57,17 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
     let device = burn::prelude::Device::flex();
     let format = TextFormat::QuestionOption;
     let mut tasks: Vec<(String, bool)> = args.personal.iter().map(|t| (t.clone(), true)).collect();
-    tasks.extend(
-        args.editor
-            .iter()
-            .filter(|t| !args.personal.contains(t))
-            .map(|t| (t.clone(), false)),
-    );
+    tasks.extend(args.editor.iter().filter(|t| !args.personal.contains(t)).map(|t| (t.clone(), false)));
     for (id, personal) in tasks {
         let task = Task::parse(&id).with_context(|| format!("unknown task '{id}'"))?;
         let full = crate::cli::load(common, task, &Selection::default())?;
         let dir = web_model_dir(common, task)?;
         let (model, config, meta) = load_model(&dir, &device).with_context(|| {
-            format!("no model for the page in {}: train one with `gpo train --task {id} --split 0.8 --out {}`", dir.display(), dir.display())
+            format!(
+                "no model for the page in {}: train one with `gpo train --task {id} --split 0.8 --out {}`",
+                dir.display(),
+                dir.display()
+            )
         })?;
         anyhow::ensure!(
             meta.task == id && meta.format == format.id(),
@@ -96,12 +87,8 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
                     .with_context(|| format!("{}: unknown respondent {name}", dir.display()))
             })
             .collect::<anyhow::Result<_>>()?;
-        let population = Population::from_respondents(
-            &full,
-            &embeddings.offsets,
-            &train,
-            config.model.population_factors,
-        );
+        let population =
+            Population::from_respondents(&full, &embeddings.offsets, &train, config.model.population_factors);
         let keep = page_questions(&full);
         let population = population.select(&embeddings.offsets, &keep);
         let embeddings = embeddings.select(&keep);
@@ -125,33 +112,16 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
             population,
             offset: config.model.offset(),
         };
-        eprintln!(
-            "{id}: {} questions, {} groups, {} rows",
-            web.questions.len(),
-            web.groups.len(),
-            embeddings.rows()
-        );
-        writer.add_survey(
-            &web,
-            embeddings_to_bytes(&embeddings),
-            record_bytes(&model)?,
-            personal,
-        );
+        eprintln!("{id}: {} questions, {} groups, {} rows", web.questions.len(), web.groups.len(), embeddings.rows());
+        writer.add_survey(&web, embeddings_to_bytes(&embeddings), record_bytes(&model)?, personal);
     }
     if !args.no_encoder {
         let files = ModelFiles::read(&resolve_model_dir(common.model.as_deref())?)?;
         let weights = safetensors_to_f16(&files.weights).map_err(anyhow::Error::msg)?;
         writer.set_encoder(weights, files.tokenizer_json, format.id());
     }
-    let manifest = writer
-        .write(&out)
-        .with_context(|| format!("writing {}", out.display()))?;
+    let manifest = writer.write(&out).with_context(|| format!("writing {}", out.display()))?;
     let total: u64 = manifest.files.iter().map(|f| f.bytes).sum();
-    eprintln!(
-        "bundle: {} files, {:.1} MB → {}",
-        manifest.files.len(),
-        total as f64 / 1e6,
-        out.display()
-    );
+    eprintln!("bundle: {} files, {:.1} MB → {}", manifest.files.len(), total as f64 / 1e6, out.display());
     Ok(())
 }

@@ -5,8 +5,8 @@ mod cli;
 mod data;
 mod embed;
 mod eval;
-mod predict;
 mod export_web;
+mod predict;
 mod reproduce;
 mod train;
 

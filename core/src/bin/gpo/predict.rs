@@ -43,20 +43,32 @@ pub fn run(_common: &Common, args: PredictArgs) -> anyhow::Result<()> {
         std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
     };
     let manifest = Manifest::parse(&read("manifest.json")?, "manifest.json")?;
-    let entry = manifest.surveys.iter().find(|s| s.task == args.task).with_context(|| format!("no survey '{}' in the bundle", args.task))?;
-    let (survey_bytes, embedding_bytes, model_bytes) = (read(&entry.survey)?, read(&entry.embeddings)?, read(&entry.model)?);
-    for (name, bytes) in [(&entry.survey, &survey_bytes), (&entry.embeddings, &embedding_bytes), (&entry.model, &model_bytes)] {
+    let entry = manifest
+        .surveys
+        .iter()
+        .find(|s| s.task == args.task)
+        .with_context(|| format!("no survey '{}' in the bundle", args.task))?;
+    let (survey_bytes, embedding_bytes, model_bytes) =
+        (read(&entry.survey)?, read(&entry.embeddings)?, read(&entry.model)?);
+    for (name, bytes) in
+        [(&entry.survey, &survey_bytes), (&entry.embeddings, &embedding_bytes), (&entry.model, &model_bytes)]
+    {
         manifest.verify(name, bytes)?;
     }
     let device = args.device.init()?;
     let loaded = BundleSurvey::load(&survey_bytes, &embedding_bytes, model_bytes, entry, &device)?;
-    let answers: Vec<AnswerIn> = serde_json::from_slice(&std::fs::read(&args.answers).with_context(|| format!("reading {}", args.answers.display()))?)
-        .with_context(|| format!("{}: expected [{{\"question\": key, \"option\": index}}]", args.answers.display()))?;
+    let answers: Vec<AnswerIn> = serde_json::from_slice(
+        &std::fs::read(&args.answers).with_context(|| format!("reading {}", args.answers.display()))?,
+    )
+    .with_context(|| format!("{}: expected [{{\"question\": key, \"option\": index}}]", args.answers.display()))?;
     let questions = &loaded.survey.questions;
     let chosen: Vec<(usize, usize)> = answers
         .iter()
         .map(|a| {
-            let q = questions.iter().position(|q| q.key == a.question).with_context(|| format!("unknown question {}", a.question))?;
+            let q = questions
+                .iter()
+                .position(|q| q.key == a.question)
+                .with_context(|| format!("unknown question {}", a.question))?;
             anyhow::ensure!(a.option < questions[q].options.len(), "question {}: no option {}", a.question, a.option);
             Ok((q, a.option))
         })

@@ -81,21 +81,15 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
         let config = args.settings.config(0, task)?;
         let device = args.settings.device.init()?;
         let bar = crate::train::progress_bar(config.steps);
-        let mut gpo = GpoMethod::new(
-            &embeddings,
-            format,
-            config.clone(),
-            device,
-            |split, seed, p| {
-                bar.set_position(p.step as u64);
-                bar.set_message(format!("{task} {split}/{seed}"));
-                bar.set_prefix(format!(
-                    "loss {:.3} · validation {}",
-                    p.loss,
-                    p.last_validation.map_or("–".into(), |v| format!("{v:.4}"))
-                ));
-            },
-        );
+        let mut gpo = GpoMethod::new(&embeddings, format, config.clone(), device, |split, seed, p| {
+            bar.set_position(p.step as u64);
+            bar.set_message(format!("{task} {split}/{seed}"));
+            bar.set_prefix(format!(
+                "loss {:.3} · validation {}",
+                p.loss,
+                p.last_validation.map_or("–".into(), |v| format!("{v:.4}"))
+            ));
+        });
         if !args.no_save {
             let cache = gpo_core::embed::weights::resolve_cache_dir(common.cache.as_deref())?;
             gpo.save_dir = Some(cache.join("models"));
@@ -103,26 +97,15 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
         let methods: Vec<Box<dyn Method + '_>> = vec![
             Box::new(UniformMethod),
             Box::new(PriorMethod),
-            Box::new(RidgeMethod {
-                embeddings: &embeddings,
-            }),
+            Box::new(RidgeMethod { embeddings: &embeddings }),
             Box::new(KnnMethod::new(&embeddings)),
             Box::new(FactorMethod::new(&survey)),
         ];
         let mut all: Vec<&dyn Method> = methods.iter().map(|m| m.as_ref()).collect();
         all.push(&gpo);
-        let table = run_methods(
-            &survey,
-            &all,
-            &args.splits,
-            &args.seeds,
-            |method, split, seed, score| {
-                bar.println(format!(
-                    "{task} split {split} seed {seed} {method:>8}: {:.4}",
-                    score.value
-                ));
-            },
-        )?;
+        let table = run_methods(&survey, &all, &args.splits, &args.seeds, |method, split, seed, score| {
+            bar.println(format!("{task} split {split} seed {seed} {method:>8}: {:.4}", score.value));
+        })?;
         bar.finish_and_clear();
         let wall = started.elapsed().as_secs_f64();
         let training: Vec<TrainingRecord> = gpo
@@ -165,8 +148,7 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
 }
 
 fn docs_dir() -> anyhow::Result<PathBuf> {
-    let root = gpo_core::embed::weights::repo_root()
-        .context("no repository root (Trunk.toml) above here")?;
+    let root = gpo_core::embed::weights::repo_root().context("no repository root (Trunk.toml) above here")?;
     Ok(root.join("docs"))
 }
 
@@ -183,31 +165,16 @@ fn write_docs(task: &str, record: &Recorded) -> anyhow::Result<()> {
         record.machine,
         record.table.to_markdown()
     );
-    replace_section(
-        &docs.join("RESULTS.md"),
-        &format!("reproduce:{task}"),
-        &section,
-    )
+    replace_section(&docs.join("RESULTS.md"), &format!("reproduce:{task}"), &section)
 }
 
 /// Replaces the text between `<!-- name -->` and `<!-- /name -->` in a markdown file.
 pub fn replace_section(path: &Path, name: &str, body: &str) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let (open, close) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));
-    let start = text
-        .find(&open)
-        .with_context(|| format!("{}: no {open} marker", path.display()))?
-        + open.len();
-    let end = text
-        .find(&close)
-        .with_context(|| format!("{}: no {close} marker", path.display()))?;
-    anyhow::ensure!(
-        start <= end,
-        "{}: {close} comes before {open}",
-        path.display()
-    );
+    let start = text.find(&open).with_context(|| format!("{}: no {open} marker", path.display()))? + open.len();
+    let end = text.find(&close).with_context(|| format!("{}: no {close} marker", path.display()))?;
+    anyhow::ensure!(start <= end, "{}: {close} comes before {open}", path.display());
     let updated = format!("{}\n{}\n{}", &text[..start], body.trim_end(), &text[end..]);
-    gpo_core::util::fs::write_atomic(path, updated.as_bytes())
-        .with_context(|| format!("writing {}", path.display()))
+    gpo_core::util::fs::write_atomic(path, updated.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }

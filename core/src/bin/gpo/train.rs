@@ -134,21 +134,14 @@ pub struct TrainArgs {
 pub fn progress_bar(total: usize) -> ProgressBar {
     let bar = ProgressBar::new(total as u64);
     bar.set_style(
-        ProgressStyle::with_template(
-            "{msg:>10} [{bar:28}] {pos}/{len} steps · {per_sec} · {prefix}",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{msg:>10} [{bar:28}] {pos}/{len} steps · {per_sec} · {prefix}")
+            .expect("valid template")
+            .progress_chars("=> "),
     );
     bar
 }
 
-pub fn default_model_dir(
-    common: &Common,
-    task: &str,
-    split: f64,
-    seed: u64,
-) -> anyhow::Result<PathBuf> {
+pub fn default_model_dir(common: &Common, task: &str, split: f64, seed: u64) -> anyhow::Result<PathBuf> {
     let cache = gpo_core::embed::weights::resolve_cache_dir(common.cache.as_deref())?;
     Ok(cache.join("models").join(format!("{task}-{split}-{seed}")))
 }
@@ -166,10 +159,7 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
         Some(dir) => dir.clone(),
         None => default_model_dir(common, task.id(), args.split, args.seed)?,
     };
-    let checkpoint = args
-        .checkpoint
-        .clone()
-        .unwrap_or_else(|| out.join("checkpoint.gpockpt"));
+    let checkpoint = args.checkpoint.clone().unwrap_or_else(|| out.join("checkpoint.gpockpt"));
     eprintln!(
         "training GPO on {task} (split {}, seed {}): {} training and {} validation respondents, {} on {}",
         args.split,
@@ -179,12 +169,8 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
         config.model,
         gpo_core::device::describe(&device)
     );
-    let data = TrainData {
-        survey: &survey,
-        embeddings: &embeddings,
-        train: &split.train,
-        validation: &split.validation,
-    };
+    let data =
+        TrainData { survey: &survey, embeddings: &embeddings, train: &split.train, validation: &split.validation };
     let run = TrainRun {
         config: config.clone(),
         device: device.clone(),
@@ -197,19 +183,12 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
         bar.set_position(p.step as u64);
         bar.set_message(format!("loss {:.3}", p.loss));
         bar.set_prefix(match p.last_validation {
-            Some(v) => format!(
-                "validation {v:.4} (best {:.4})",
-                p.best_validation.unwrap_or(v)
-            ),
+            Some(v) => format!("validation {v:.4} (best {:.4})", p.best_validation.unwrap_or(v)),
             None => "validation –".into(),
         });
     })?;
     bar.finish_and_clear();
-    let names = |ids: &[usize]| {
-        ids.iter()
-            .map(|&i| survey.respondents[i].name.clone())
-            .collect()
-    };
+    let names = |ids: &[usize]| ids.iter().map(|&i| survey.respondents[i].name.clone()).collect();
     let meta = ModelMeta {
         task: task.id().into(),
         format: args.settings.format.id().into(),
