@@ -11,4 +11,5 @@ export TRUNK_SKIP_VERSION_CHECK=true
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-/tmp}
 # The survey data beside the checkout (override with GPO_DATA_DIR).
 export GPO_DATA_DIR=${GPO_DATA_DIR:-$ROOT/../shared/data}
-export GPO_CACHE_DIR=${GPO_CACHE_DIR:-$ROOT/.cache}
+# Embeddings, trained models and bundles outside the clone, so that a fresh clone reuses them.
+export GPO_CACHE_DIR=${GPO_CACHE_DIR:-$HOME/.cache/gpo/cache}

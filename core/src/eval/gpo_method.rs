@@ -72,6 +72,7 @@ impl<'a> GpoMethod<'a> {
             checkpoint: None,
             checkpoint_every: usize::MAX,
             resume: false,
+            stop_after: None,
         };
         let (split, seed) = (fold.config.train_fraction, fold.config.seed);
         let mut progress = self.progress.borrow_mut();

@@ -3,6 +3,7 @@
 pub mod active;
 pub mod baselines;
 pub mod closeness;
+pub mod curve;
 pub mod factor;
 pub mod gpo;
 pub mod gpo_method;

@@ -34,6 +34,9 @@ pub struct CheckpointMeta {
     pub config: String,
     /// Identifies the data, split and embeddings trained on.
     pub fingerprint: String,
+    /// Sum and count of the losses since the last history point.
+    #[serde(default)]
+    pub pending_loss: (f64, usize),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -127,6 +130,7 @@ mod tests {
                 best_score: Some(0.9),
                 config: "{}".into(),
                 fingerprint: "f".into(),
+                pending_loss: (1.5, 2),
             },
             model: vec![1, 2, 3],
             optimizer: vec![4],

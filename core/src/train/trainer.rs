@@ -56,6 +56,8 @@ pub struct TrainRun {
     pub checkpoint_every: usize,
     /// Continue from `checkpoint` if it exists.
     pub resume: bool,
+    /// Stop (after checkpointing) once this many steps are done, as an interruption would.
+    pub stop_after: Option<usize>,
 }
 
 /// Reported after every step.
@@ -112,6 +114,49 @@ fn validate(runner: &mut GpoRunner, survey: &Survey, episodes: &[Episode], model
     Ok(score_episodes(survey, episodes, &predictions)?.value)
 }
 
+/// The ridge strength of the factor offset that scores best, pooled over the training
+/// respondents' fold-out episodes and the validation episodes.
+fn choose_factor_lambda(
+    data: &TrainData,
+    full: &Population,
+    fold_tables: &[Population],
+    fold: &[usize],
+    validation: &[Episode],
+    context: usize,
+    seed: u64,
+) -> Result<f64, TrainError> {
+    let offsets = &data.embeddings.offsets;
+    let mut sets: Vec<(&Population, Vec<Episode>)> = fold_tables
+        .iter()
+        .enumerate()
+        .map(|(f, table)| {
+            let members: Vec<usize> = data.train.iter().zip(fold).filter(|(_, k)| **k == f).map(|(r, _)| *r).collect();
+            let members: Vec<usize> =
+                members.into_iter().filter(|&r| data.survey.respondents[r].answers.len() > context).collect();
+            (table, episodes(data.survey, &members, context, seed))
+        })
+        .collect();
+    sets.push((full, validation.to_vec()));
+    let mut best = (f64::NEG_INFINITY, FACTOR_LAMBDAS[0]);
+    for lambda in FACTOR_LAMBDAS {
+        let (mut total, mut pairs) = (0.0, 0usize);
+        for (table, set) in &sets {
+            if set.is_empty() {
+                continue;
+            }
+            let model = FactorModel { population: table, offsets, factors: table.factors, lambda };
+            let score = crate::eval::score::evaluate(data.survey, set, &model)?;
+            total += score.value * score.pairs as f64;
+            pairs += score.pairs;
+        }
+        let score = total / pairs.max(1) as f64;
+        if score > best.0 {
+            best = (score, lambda);
+        }
+    }
+    Ok(best.1)
+}
+
 pub fn train(
     data: &TrainData,
     run: &TrainRun,
@@ -139,17 +184,11 @@ pub fn train(
         .collect();
     let mut tables: Vec<&Population> = vec![&full];
     tables.extend(fold_tables.iter());
-    // The factor offset's ridge strength is chosen on the validation respondents.
-    if let (Offset::Factor { .. }, false) = (config.model.offset(), validation_episodes.is_empty()) {
-        let mut best = (f64::NEG_INFINITY, config.model.factor_lambda);
-        for lambda in FACTOR_LAMBDAS {
-            let model = FactorModel { population: &full, offsets, factors, lambda };
-            let score = crate::eval::score::evaluate(data.survey, &validation_episodes, &model)?.value;
-            if score > best.0 {
-                best = (score, lambda);
-            }
-        }
-        config.model.factor_lambda = best.1;
+    // The factor offset's ridge strength: chosen on the training respondents (each scored with
+    // the statistics of the other folds) and the validation respondents together.
+    if let Offset::Factor { .. } = config.model.offset() {
+        config.model.factor_lambda =
+            choose_factor_lambda(data, &full, &fold_tables, &fold, &validation_episodes, config.eval_context, config.seed)?;
     }
     let config_json = config.to_string();
     let fingerprint = format!(
@@ -171,6 +210,7 @@ pub fn train(
         best_score: None,
         config: config_json.clone(),
         fingerprint: fingerprint.clone(),
+        pending_loss: (0.0, 0),
     };
     let mut best_model: Option<Gpo> = None;
     if let (true, Some(path)) = (run.resume, &run.checkpoint) {
@@ -207,7 +247,7 @@ pub fn train(
     };
     let started = Instant::now();
     let start_step = meta.step;
-    let (mut loss_sum, mut loss_count) = (0.0f64, 0usize);
+    let (mut loss_sum, mut loss_count) = meta.pending_loss;
     let mut last_validation = meta.history.iter().rev().find_map(|h| h.validation);
     if start_step == 0 && !validation_episodes.is_empty() {
         // The untrained model (its offset's estimate, for a zero-initialised head) is recorded
@@ -216,7 +256,8 @@ pub fn train(
         meta.history.push(HistoryPoint { step: 0, loss: None, validation: Some(validation) });
         last_validation = Some(validation);
     }
-    for step in start_step..config.steps {
+    let end = run.stop_after.map_or(config.steps, |n| n.min(config.steps));
+    for step in start_step..end {
         // Re-seeded each step so that a resumed run draws what an uninterrupted one would.
         autodiff.seed(Rng::derived(config.seed, &[0xD0, step as u64]).next_u64());
         let batch_episodes = sampler.sample(&mut meta.rng);
@@ -235,6 +276,7 @@ pub fn train(
         meta.step = step + 1;
 
         let last = meta.step == config.steps;
+        let interrupted = meta.step == end && !last;
         if meta.step % config.eval_every.max(1) == 0 || last {
             let validation = if validation_episodes.is_empty() {
                 None
@@ -260,7 +302,8 @@ pub fn train(
             last_validation = validation;
         }
         if let Some(path) = &run.checkpoint {
-            if meta.step % run.checkpoint_every.max(1) == 0 || last {
+            if meta.step % run.checkpoint_every.max(1) == 0 || last || interrupted {
+                meta.pending_loss = (loss_sum, loss_count);
                 let checkpoint = Checkpoint {
                     meta: meta.clone(),
                     model: to_bytes(&model)?,

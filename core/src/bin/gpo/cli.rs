@@ -46,6 +46,12 @@ pub enum Command {
     ExportWeb(crate::export_web::ExportWebArgs),
     /// GPO's predictions from a web bundle for a person's answers (JSON).
     Predict(crate::predict::PredictArgs),
+    /// Benchmarks: embedding, training and prediction speed.
+    Bench(crate::bench::BenchArgs),
+    /// The few-shot curve: score vs number of context questions, GPO and the baselines.
+    Curve(crate::curve::CurveArgs),
+    /// Most informative next question vs random order, on held-out GD4 individuals.
+    Active(crate::active::ActiveArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

@@ -29,11 +29,18 @@ pub struct ExportWebArgs {
     /// Leave out the MiniLM encoder (the page's question editor then cannot embed).
     #[arg(long)]
     pub no_encoder: bool,
+    /// Folder holding the page's trained models `web-<task>` (default: <cache>/models).
+    #[arg(long, env = "GPO_WEB_MODELS")]
+    pub models: Option<PathBuf>,
 }
 
 /// The model trained for the page on `task` (see README: `gpo train --task T --out …/web-T`).
-pub fn web_model_dir(common: &Common, task: Task) -> anyhow::Result<PathBuf> {
-    Ok(resolve_cache_dir(common.cache.as_deref())?.join("models").join(format!("web-{}", task.id())))
+pub fn web_model_dir(common: &Common, models: Option<&std::path::Path>, task: Task) -> anyhow::Result<PathBuf> {
+    let models = match models {
+        Some(dir) => dir.to_path_buf(),
+        None => resolve_cache_dir(common.cache.as_deref())?.join("models"),
+    };
+    Ok(models.join(format!("web-{}", task.id())))
 }
 
 /// For OpinionQA, the questions most groups answered (the religion-only ones are left out).
@@ -61,7 +68,7 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
     for (id, personal) in tasks {
         let task = Task::parse(&id).with_context(|| format!("unknown task '{id}'"))?;
         let full = crate::cli::load(common, task, &Selection::default())?;
-        let dir = web_model_dir(common, task)?;
+        let dir = web_model_dir(common, args.models.as_deref(), task)?;
         let (model, config, meta) = load_model(&dir, &device).with_context(|| {
             format!(
                 "no model for the page in {}: train one with `gpo train --task {id} --split 0.8 --out {}`",

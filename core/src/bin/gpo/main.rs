@@ -1,7 +1,11 @@
 //! `gpo`: the command-line tool. Parsing lives in `cli.rs`, each command in its own file.
 
+mod active;
 mod baselines;
+mod bench;
+mod chart;
 mod cli;
+mod curve;
 mod data;
 mod embed;
 mod eval;
@@ -23,6 +27,9 @@ fn main() -> std::process::ExitCode {
         cli::Command::Reproduce(args) => reproduce::run(&cli.common, args),
         cli::Command::ExportWeb(args) => export_web::run(&cli.common, args),
         cli::Command::Predict(args) => predict::run(&cli.common, args),
+        cli::Command::Bench(args) => bench::run(&cli.common, args),
+        cli::Command::Curve(args) => curve::run(&cli.common, args),
+        cli::Command::Active(args) => active::run(&cli.common, args),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

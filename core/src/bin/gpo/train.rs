@@ -177,6 +177,7 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
         checkpoint: Some(checkpoint),
         checkpoint_every: args.checkpoint_every,
         resume: args.resume,
+        stop_after: None,
     };
     let bar = progress_bar(config.steps);
     let outcome = train(&data, &run, |p| {

@@ -1,0 +1,130 @@
+//! A person's answers to one survey, and what GPO had predicted for each question just before
+//! it was answered (so the page can say how often GPO was right).
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// GPO's prediction of one question: a distribution over its options and a std per option.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Forecast {
+    pub probs: Vec<f32>,
+    pub std: Vec<f32>,
+}
+
+impl Forecast {
+    /// The most likely option (the first on ties).
+    pub fn top(&self) -> usize {
+        let mut best = 0;
+        for (i, p) in self.probs.iter().enumerate() {
+            if *p > self.probs[best] {
+                best = i;
+            }
+        }
+        best
+    }
+
+    /// How sure GPO is of its top option.
+    pub fn confidence(&self) -> f32 {
+        self.probs.get(self.top()).copied().unwrap_or(0.0)
+    }
+}
+
+/// What a person did with one question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Choice {
+    /// The chosen option; `None` when skipped.
+    pub option: Option<usize>,
+    /// GPO's prediction made before the first answer to this question.
+    pub predicted: Option<Forecast>,
+}
+
+/// One survey's answers, indexed by question.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SurveyAnswers {
+    pub choices: Vec<Option<Choice>>,
+}
+
+impl SurveyAnswers {
+    pub fn new(questions: usize) -> Self {
+        Self { choices: vec![None; questions] }
+    }
+
+    pub fn get(&self, question: usize) -> Option<&Choice> {
+        self.choices.get(question).and_then(Option::as_ref)
+    }
+
+    /// The chosen option of `question`, if answered (not skipped).
+    pub fn option(&self, question: usize) -> Option<usize> {
+        self.get(question).and_then(|c| c.option)
+    }
+
+    /// Records an answer (or a skip); the first prediction kept for the question stays.
+    pub fn set(&mut self, question: usize, option: Option<usize>, forecast: Option<Forecast>) {
+        let Some(slot) = self.choices.get_mut(question) else { return };
+        let predicted = slot.as_ref().and_then(|c| c.predicted.clone()).or(forecast);
+        *slot = Some(Choice { option, predicted });
+    }
+
+    pub fn forget(&mut self, question: usize) {
+        if let Some(slot) = self.choices.get_mut(question) {
+            *slot = None;
+        }
+    }
+
+    /// (question, option) of every answered question, in survey order.
+    pub fn chosen(&self) -> Vec<(usize, usize)> {
+        self.choices.iter().enumerate().filter_map(|(q, c)| c.as_ref()?.option.map(|o| (q, o))).collect()
+    }
+
+    /// Questions with an answer or a skip.
+    pub fn touched(&self) -> usize {
+        self.choices.iter().filter(|c| c.is_some()).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.touched() == 0
+    }
+
+    /// (right, scored): answers whose kept prediction's top option was the one chosen.
+    pub fn score(&self) -> (usize, usize) {
+        let mut right = 0;
+        let mut scored = 0;
+        for choice in self.choices.iter().flatten() {
+            if let (Some(option), Some(forecast)) = (choice.option, &choice.predicted) {
+                scored += 1;
+                if forecast.top() == option {
+                    right += 1;
+                }
+            }
+        }
+        (right, scored)
+    }
+}
+
+/// Every survey's answers, by task id.
+pub type AnswerBook = HashMap<String, SurveyAnswers>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forecast(probs: &[f32]) -> Forecast {
+        Forecast { probs: probs.to_vec(), std: vec![0.1; probs.len()] }
+    }
+
+    #[test]
+    fn keeps_the_first_prediction_and_scores_it() {
+        let mut answers = SurveyAnswers::new(3);
+        answers.set(0, Some(1), Some(forecast(&[0.2, 0.8])));
+        answers.set(0, Some(0), Some(forecast(&[0.9, 0.1])));
+        assert_eq!(answers.get(0).unwrap().predicted, Some(forecast(&[0.2, 0.8])));
+        assert_eq!(answers.score(), (0, 1));
+        answers.set(1, Some(0), Some(forecast(&[0.6, 0.4])));
+        answers.set(2, None, Some(forecast(&[0.6, 0.4])));
+        assert_eq!(answers.score(), (1, 2));
+        assert_eq!(answers.chosen(), vec![(0, 0), (1, 0)]);
+        answers.forget(0);
+        assert_eq!(answers.touched(), 2);
+    }
+}

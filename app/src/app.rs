@@ -1,0 +1,81 @@
+//! The page: header, notices, then the loading screen, one clear error, or the survey with its
+//! side panel; the footer; and the latest prediction as JSON for tests.
+
+use leptos::prelude::*;
+
+use crate::actions::prediction_json;
+use crate::browser::install_panic_notice;
+use crate::components::footer::Footer;
+use crate::components::header::Header;
+use crate::components::loading::Loading;
+use crate::components::notices::Notices;
+use crate::components::question_list::QuestionList;
+use crate::components::side_panel::SidePanel;
+use crate::components::survey_picker::SurveyPicker;
+use crate::runtime;
+use crate::state::{AppState, Phase};
+
+#[component]
+pub fn App() -> impl IntoView {
+    install_panic_notice();
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    let state = AppState::new();
+    provide_context(state);
+    leptos::task::spawn_local(runtime::start(state));
+
+    let body = move || match state.phase.get() {
+        Phase::Loading(progress) => Ok(view! { <Loading progress/> }.into_any()),
+        Phase::Failed(error) => Err(error),
+        Phase::Ready => Ok(view! { <Survey/> }.into_any()),
+    };
+    view! {
+        <div class="page">
+            <Header/>
+            <Notices/>
+            <ErrorBoundary fallback=|errors| {
+                view! {
+                    <section class="load-error" role="alert" data-testid="load-error">
+                        <h2>"GPO could not start"</h2>
+                        {move || {
+                            errors.get().into_iter().map(|(_, error)| view! { <p>{error.to_string()}</p> }).collect_view()
+                        }}
+                        <p class="muted">
+                            "Reloading the page may help. If it keeps happening, the files on the server need to be rebuilt with gpo export-web."
+                        </p>
+                    </section>
+                }
+            }>{body}</ErrorBoundary>
+            <Footer/>
+            <pre
+                hidden
+                data-testid="prediction-json"
+                data-busy=move || state.predicting.get().to_string()
+                data-survey=move || {
+                    state.prediction.with(|p| {
+                        p.as_ref()
+                            .and_then(|p| state.surveys.with(|s| s.get(p.survey).map(|v| v.task.clone())))
+                            .unwrap_or_default()
+                    })
+                }
+                data-context=move || {
+                state.prediction.with(|p| p.as_ref().map(|p| p.context.to_string()).unwrap_or_default())
+            }>{move || prediction_json(state)}</pre>
+        </div>
+    }
+}
+
+/// The survey a person answers, with the side panel beside it (below the picker on phones).
+#[component]
+fn Survey() -> impl IntoView {
+    view! {
+        <SurveyPicker/>
+        <div class="layout">
+            <SidePanel/>
+            <main class="questions" id="questions">
+                <QuestionList/>
+            </main>
+        </div>
+    }
+}

@@ -1,0 +1,104 @@
+//! Thin, panic-free wrappers over the browser APIs the page uses: timing, localStorage,
+//! downloads, focus. Every `JsValue` error becomes a `String` here, at the edge.
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A readable message from a JavaScript exception or rejection value.
+pub fn js_error(value: JsValue) -> String {
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        return String::from(error.message());
+    }
+    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+}
+
+/// Milliseconds since the page started (`performance.now()`).
+pub fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or_else(js_sys::Date::now)
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+pub fn storage_get(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+pub fn storage_set(key: &str, value: &str) -> Result<(), String> {
+    storage().ok_or("this browser keeps no localStorage")?.set_item(key, value).map_err(js_error)
+}
+
+pub fn storage_remove(key: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
+/// Every key in localStorage (a snapshot: callers may remove keys while iterating).
+pub fn storage_keys() -> Vec<String> {
+    let Some(storage) = storage() else { return Vec::new() };
+    let count = storage.length().unwrap_or(0);
+    (0..count).filter_map(|i| storage.key(i).ok().flatten()).collect()
+}
+
+/// Offers `contents` as a file download (nothing is sent anywhere: a local object URL).
+pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), String> {
+    let parts = js_sys::Array::new();
+    parts.push(&JsValue::from_str(contents));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_error)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(js_error)?.unchecked_into();
+    anchor.set_href(&url);
+    anchor.set_download(filename);
+    let body = document.body().ok_or("no body")?;
+    body.append_child(&anchor).map_err(js_error)?;
+    anchor.click();
+    anchor.remove();
+    // Revoke later: some browsers read the URL after click() returns.
+    leptos::prelude::set_timeout(
+        move || {
+            let _ = web_sys::Url::revoke_object_url(&url);
+        },
+        std::time::Duration::from_secs(5),
+    );
+    Ok(())
+}
+
+/// Scrolls the element with `id` into view and gives it keyboard focus.
+pub fn scroll_to_and_focus(id: &str) -> bool {
+    let Some(element) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(id)) else {
+        return false;
+    };
+    let options = web_sys::ScrollIntoViewOptions::new();
+    options.set_block(web_sys::ScrollLogicalPosition::Start);
+    element.scroll_into_view_with_scroll_into_view_options(&options);
+    if let Some(html) = element.dyn_ref::<web_sys::HtmlElement>() {
+        let focus = web_sys::FocusOptions::new();
+        focus.set_prevent_scroll(true);
+        let _ = html.focus_with_options(&focus);
+    }
+    true
+}
+
+/// Shows a last-resort message if the program panics, so a person never faces a blank page.
+pub fn install_panic_notice() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        previous(info);
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+        let Ok(banner) = document.create_element("div") else { return };
+        banner.set_class_name("crash");
+        let _ = banner.set_attribute("role", "alert");
+        let _ = banner.set_attribute("data-testid", "crash");
+        // Text, never HTML: the message may quote data.
+        banner.set_text_content(Some(&format!(
+            "Something went wrong inside the page and it stopped ({info}). Your saved answers are safe; please reload."
+        )));
+        if let Some(body) = document.body() {
+            let _ = body.prepend_with_node_1(&banner);
+        }
+    }));
+}

@@ -1,0 +1,13 @@
+//! The page's parts, one per file.
+
+pub mod answer_tools;
+pub mod bars;
+pub mod closest_groups;
+pub mod footer;
+pub mod header;
+pub mod loading;
+pub mod notices;
+pub mod question_card;
+pub mod question_list;
+pub mod side_panel;
+pub mod survey_picker;

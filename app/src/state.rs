@@ -1,0 +1,164 @@
+//! The page's state: reactive handles (Copy) shared through context. The model and the
+//! downloaded bytes are not `Send`, so they live in local stored values.
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use crate::answers::{AnswerBook, Forecast, SurveyAnswers};
+use crate::backend::{BackendChoice, BackendInfo};
+use crate::bundle::{LoadedBundle, Progress};
+use crate::engine::{Engine, SurveyView};
+use crate::list::ListState;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Loading(Progress),
+    /// One clear sentence; the page shows it instead of the survey.
+    Failed(String),
+    Ready,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Level {
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Info => "info",
+            Self::Warning => "warning",
+            Self::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    pub id: u64,
+    pub level: Level,
+    pub text: String,
+}
+
+/// GPO's latest prediction of a survey's unanswered questions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PredictionSet {
+    pub survey: usize,
+    /// Per question; `None` for questions that were answered (the context).
+    pub forecasts: Vec<Option<Forecast>>,
+    /// The predicted questions, in the order they were predicted.
+    pub targets: Vec<usize>,
+    /// How many answers the context held.
+    pub context: usize,
+}
+
+impl PredictionSet {
+    pub fn forecast(&self, question: usize) -> Option<&Forecast> {
+        self.forecasts.get(question).and_then(Option::as_ref)
+    }
+}
+
+/// Measured in the page with `performance.now()`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Timings {
+    /// The last prediction (building the batch, the forward pass, reading back).
+    pub predict_ms: Option<f64>,
+    /// From handing the prediction to the views until they were updated.
+    pub render_ms: Option<f64>,
+    /// From navigation start until the first prediction was on screen.
+    pub ready_ms: Option<f64>,
+    pub predictions: u64,
+}
+
+/// Queued and running prediction work (one run at a time; later requests fold into one).
+#[derive(Default)]
+pub struct PredictQueue {
+    pub dirty: bool,
+    pub running: bool,
+}
+
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub phase: RwSignal<Phase>,
+    /// The surveys a person can answer, in the bundle's order.
+    pub surveys: RwSignal<Vec<Arc<SurveyView>>>,
+    pub current: RwSignal<usize>,
+    pub book: RwSignal<AnswerBook>,
+    pub prediction: RwSignal<Option<Arc<PredictionSet>>>,
+    pub backend: RwSignal<Option<BackendInfo>>,
+    pub choice: RwSignal<BackendChoice>,
+    /// A backend switch is rebuilding the models.
+    pub switching: RwSignal<bool>,
+    pub predicting: RwSignal<bool>,
+    pub timings: RwSignal<Timings>,
+    pub notices: RwSignal<Vec<Notice>>,
+    /// The question "most informative" picked last.
+    pub picked: RwSignal<Option<(usize, usize)>>,
+    pub list: ListState,
+    pub bundle: StoredValue<Option<Rc<LoadedBundle>>, LocalStorage>,
+    pub engine: StoredValue<Option<Rc<Engine>>, LocalStorage>,
+    pub queue: StoredValue<PredictQueue, LocalStorage>,
+    next_notice: StoredValue<u64>,
+}
+
+impl AppState {
+    pub fn new() -> Self {
+        Self {
+            phase: RwSignal::new(Phase::Loading(Progress::default())),
+            surveys: RwSignal::new(Vec::new()),
+            current: RwSignal::new(0),
+            book: RwSignal::new(AnswerBook::new()),
+            prediction: RwSignal::new(None),
+            backend: RwSignal::new(None),
+            choice: RwSignal::new(BackendChoice::Auto),
+            switching: RwSignal::new(false),
+            predicting: RwSignal::new(false),
+            timings: RwSignal::new(Timings::default()),
+            notices: RwSignal::new(Vec::new()),
+            picked: RwSignal::new(None),
+            list: ListState::new(),
+            bundle: StoredValue::new_local(None),
+            engine: StoredValue::new_local(None),
+            queue: StoredValue::new_local(PredictQueue::default()),
+            next_notice: StoredValue::new(0),
+        }
+    }
+
+    pub fn notify(&self, level: Level, text: impl Into<String>) {
+        let id = self.next_notice.get_value();
+        self.next_notice.set_value(id + 1);
+        let text = text.into();
+        self.notices.update(|notices| {
+            // The same message twice in a row says nothing new.
+            if notices.last().is_none_or(|last| last.text != text) {
+                notices.push(Notice { id, level, text });
+            }
+        });
+    }
+
+    pub fn dismiss(&self, id: u64) {
+        self.notices.update(|notices| notices.retain(|n| n.id != id));
+    }
+
+    /// The survey on screen (untracked).
+    pub fn current_view(&self) -> Option<Arc<SurveyView>> {
+        let index = self.current.get_untracked();
+        self.surveys.with_untracked(|surveys| surveys.get(index).cloned())
+    }
+
+    /// A copy of one survey's answers (untracked).
+    pub fn answers_of(&self, view: &SurveyView) -> SurveyAnswers {
+        self.book.with_untracked(|book| book.get(&view.task).cloned())
+            .unwrap_or_else(|| SurveyAnswers::new(view.survey.questions.len()))
+    }
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        Self::new()
+    }
+}

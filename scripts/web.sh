@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds what the page serves: trains the page's GPO models if they are missing (`--quick`:
+# a few steps, for tests), embeds, exports the bundle and builds the page with Trunk into dist/.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+quick=false
+[ "${1:-}" = "--quick" ] && quick=true
+
+gpo="$CARGO_TARGET_DIR/debug/gpo"
+cargo build -p gpo-core --bin gpo
+models="$GPO_CACHE_DIR/models"
+for task in oqa gd4 goqa; do
+    if $quick; then
+        dir="$GPO_CACHE_DIR/quick-models/web-$task"
+        rm -rf "$dir"
+        "$gpo" train --task "$task" --split 0.8 --seed 0 --steps 20 --eval-every 10 --out "$dir"
+    else
+        dir="$models/web-$task"
+        [ -f "$dir/model.bpk" ] || "$gpo" train --task "$task" --split 0.8 --seed 0 --out "$dir"
+    fi
+done
+if $quick; then
+    GPO_WEB_MODELS="$GPO_CACHE_DIR/quick-models" "$gpo" export-web --out "$ROOT/.cache/bundle"
+else
+    "$gpo" export-web --out "$ROOT/.cache/bundle"
+fi
+trunk build

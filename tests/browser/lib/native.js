@@ -1,0 +1,29 @@
+// GPO's predictions from the native command line (`gpo predict`), the reference the page must
+// equal: same bundle, same answers.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { DIST } from './harness.js';
+
+const run = promisify(execFile);
+export const GPO = process.env.GPO_BIN ?? join(homedir(), '.cache/gpo/target/debug/gpo');
+
+/// [{key, probs, std}] for every unanswered question given `answers` [{question, option}].
+export async function nativePredict(task, answers) {
+  const dir = await mkdtemp(join(tmpdir(), 'gpo-native-'));
+  try {
+    const file = join(dir, 'answers.json');
+    await writeFile(file, JSON.stringify(answers));
+    const { stdout } = await run(
+      GPO,
+      ['predict', '--bundle', join(DIST, 'bundle'), '--task', task, '--answers', file, '--device', 'cpu'],
+      { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } },
+    );
+    return JSON.parse(stdout);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
