@@ -28,13 +28,12 @@ fn save(state: AppState) {
 pub fn answer(state: AppState, question: usize, option: Option<usize>) {
     let Some(view) = state.current_view() else { return };
     let survey = state.current.get_untracked();
-    let forecast = state.prediction.with_untracked(|p| {
-        p.as_ref().filter(|p| p.survey == survey).and_then(|p| p.forecast(question).cloned())
-    });
+    let forecast = state
+        .prediction
+        .with_untracked(|p| p.as_ref().filter(|p| p.survey == survey).and_then(|p| p.forecast(question).cloned()));
     let mut before = None;
     state.book.update(|book| {
-        let answers =
-            book.entry(view.task.clone()).or_insert_with(|| SurveyAnswers::new(view.survey.questions.len()));
+        let answers = book.entry(view.task.clone()).or_insert_with(|| SurveyAnswers::new(view.survey.questions.len()));
         before = answers.option(question);
         answers.set(question, option, forecast);
     });
@@ -65,7 +64,8 @@ pub fn focus_list_position(position: usize) {
             return;
         }
         let index = (position as u32).min(count - 1);
-        if let Some(card) = cards.item(index).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
+        if let Some(card) =
+            cards.item(index).and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(n).ok())
         {
             let _ = card.focus();
         }
@@ -91,8 +91,7 @@ pub fn ask_most_informative(state: AppState) {
     let answers = state.answers_of(&view);
     let picked = state.prediction.with_untracked(|prediction| {
         let prediction = prediction.as_ref().filter(|p| p.survey == survey)?;
-        let candidates: Vec<usize> =
-            prediction.targets.iter().copied().filter(|&q| answers.get(q).is_none()).collect();
+        let candidates: Vec<usize> = prediction.targets.iter().copied().filter(|&q| answers.get(q).is_none()).collect();
         let forecasts: Vec<_> = candidates.iter().filter_map(|&q| prediction.forecast(q)).collect();
         let probs: Vec<Vec<f32>> = forecasts.iter().map(|f| f.probs.clone()).collect();
         let stds: Vec<Vec<f32>> = forecasts.iter().map(|f| f.std.clone()).collect();
@@ -107,7 +106,8 @@ pub fn ask_most_informative(state: AppState) {
     state.list.show.set(Show::ToAnswer);
     state.list.filter.set(String::new());
     let position = state.prediction.with_untracked(|prediction| {
-        let ordered = order(&view, Some(&answers), prediction.as_deref(), Show::ToAnswer, state.list.sort.get_untracked(), "");
+        let ordered =
+            order(&view, Some(&answers), prediction.as_deref(), Show::ToAnswer, state.list.sort.get_untracked(), "");
         ordered.iter().position(|&q| q == question).unwrap_or(0)
     });
     state.list.page.set(position / PAGE_SIZE);
@@ -157,6 +157,11 @@ pub fn import(state: AppState, file_name: &str, text: &str) {
         };
         let checked = from_records(view, &records);
         problems.extend(checked.problems);
+        if checked.used == 0 && !records.is_empty() {
+            // Nothing usable: keep what the person has rather than wiping it.
+            problems.push(format!("nothing usable for {}; those answers were left unchanged", view.title));
+            continue;
+        }
         state.book.update(|book| {
             book.insert(view.task.clone(), checked.answers.clone());
         });

@@ -104,27 +104,3 @@ impl SurveyAnswers {
 
 /// Every survey's answers, by task id.
 pub type AnswerBook = HashMap<String, SurveyAnswers>;
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn forecast(probs: &[f32]) -> Forecast {
-        Forecast { probs: probs.to_vec(), std: vec![0.1; probs.len()] }
-    }
-
-    #[test]
-    fn keeps_the_first_prediction_and_scores_it() {
-        let mut answers = SurveyAnswers::new(3);
-        answers.set(0, Some(1), Some(forecast(&[0.2, 0.8])));
-        answers.set(0, Some(0), Some(forecast(&[0.9, 0.1])));
-        assert_eq!(answers.get(0).unwrap().predicted, Some(forecast(&[0.2, 0.8])));
-        assert_eq!(answers.score(), (0, 1));
-        answers.set(1, Some(0), Some(forecast(&[0.6, 0.4])));
-        answers.set(2, None, Some(forecast(&[0.6, 0.4])));
-        assert_eq!(answers.score(), (1, 2));
-        assert_eq!(answers.chosen(), vec![(0, 0), (1, 0)]);
-        answers.forget(0);
-        assert_eq!(answers.touched(), 2);
-    }
-}

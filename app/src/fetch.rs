@@ -21,8 +21,9 @@ pub async fn fetch_bytes(url: &str, mut on_chunk: impl FnMut(u64)) -> Result<Vec
         return Err(format!("{url}: the server answered HTTP {}", response.status()));
     }
     let Some(body) = response.body() else {
-        let buffer =
-            JsFuture::from(response.array_buffer().map_err(js_error)?).await.map_err(|e| format!("{url}: {}", js_error(e)))?;
+        let buffer = JsFuture::from(response.array_buffer().map_err(js_error)?)
+            .await
+            .map_err(|e| format!("{url}: {}", js_error(e)))?;
         let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
         on_chunk(bytes.len() as u64);
         return Ok(bytes);

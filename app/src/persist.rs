@@ -56,7 +56,8 @@ pub fn load_answers(view: &SurveyView) -> (SurveyAnswers, Option<String>) {
         return (checked.answers, None);
     }
     // Keep what matches, and the untouched original beside it.
-    let why = format!("{} of {} did not match: {}", checked.problems.len(), file.answers.len(), summary(&checked.problems));
+    let why =
+        format!("{} of {} did not match: {}", checked.problems.len(), file.answers.len(), summary(&checked.problems));
     let notice = match set_aside(&key, &saved) {
         Ok(aside) => format!(
             "{what}: {why}. The {} that match were kept; the original entry was copied to \"{aside}\".",

@@ -96,9 +96,10 @@ pub fn from_records(view: &SurveyView, records: &[AnswerRecord]) -> Checked {
             continue;
         }
         // A kept prediction of the wrong shape (e.g. an older bundle) is dropped, not trusted.
-        let predicted = record.predicted.clone().filter(|f| {
-            f.probs.len() == options && f.std.len() == options && f.probs.iter().all(|p| p.is_finite())
-        });
+        let predicted = record
+            .predicted
+            .clone()
+            .filter(|f| f.probs.len() == options && f.std.len() == options && f.probs.iter().all(|p| p.is_finite()));
         answers.choices[q] = Some(Choice { option: record.option, predicted });
         used += 1;
     }
@@ -154,9 +155,11 @@ pub fn parse_csv(text: &str) -> Result<Vec<(String, Vec<AnswerRecord>)>, String>
         let option = if option_text.is_empty() {
             None
         } else {
-            Some(option_text.parse::<usize>().map_err(|_| {
-                format!("CSV row {}: option_index \"{option_text}\" is not a number", line + 2)
-            })?)
+            Some(
+                option_text
+                    .parse::<usize>()
+                    .map_err(|_| format!("CSV row {}: option_index \"{option_text}\" is not a number", line + 2))?,
+            )
         };
         let record =
             AnswerRecord { question: field(key), option, question_text: None, option_text: None, predicted: None };

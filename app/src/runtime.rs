@@ -17,9 +17,9 @@ use crate::state::{AppState, Level, Phase};
 /// Builds the models for `choice`, falling back to the CPU (with a notice) when WebGPU is
 /// unavailable or cannot load them.
 async fn build_engine(state: AppState, bundle: &LoadedBundle, choice: BackendChoice) -> Result<Engine, String> {
-    let (device, info, unavailable) = backend::acquire(choice).await;
-    if let Some(reason) = unavailable {
-        state.notify(Level::Info, format!("WebGPU is not available in this browser ({reason}); GPO runs on the CPU."));
+    let (device, info, note) = backend::acquire(choice).await;
+    if let Some(note) = note {
+        state.notify(Level::Info, note);
     }
     match Engine::build(bundle, &device, info.clone()) {
         Ok(engine) => Ok(engine),
@@ -105,7 +105,8 @@ pub fn choose_backend(state: AppState, choice: BackendChoice) {
 
 /// WebGPU failed while in use (e.g. the device was lost): continue on the CPU, and say so.
 pub async fn abandon_webgpu(state: AppState, error: &str) {
-    backend::retire_webgpu(error);
+    let error = backend::first_line(error);
+    backend::retire_webgpu(&error);
     state.notify(Level::Warning, format!("WebGPU stopped working ({error}); GPO switched to the CPU."));
     rebuild(state, BackendChoice::Cpu).await;
 }

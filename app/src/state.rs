@@ -152,7 +152,8 @@ impl AppState {
 
     /// A copy of one survey's answers (untracked).
     pub fn answers_of(&self, view: &SurveyView) -> SurveyAnswers {
-        self.book.with_untracked(|book| book.get(&view.task).cloned())
+        self.book
+            .with_untracked(|book| book.get(&view.task).cloned())
             .unwrap_or_else(|| SurveyAnswers::new(view.survey.questions.len()))
     }
 }

@@ -20,7 +20,8 @@ pub fn embeddings(survey: &Survey, format: TextFormat) -> TaskEmbeddings {
     let texts = TaskEmbeddings::texts(survey, format);
     if texts.iter().any(|t| !store.contains(t)) {
         let files = ModelFiles::read(&resolve_model_dir(None).unwrap_or_else(|e| panic!("{e}"))).expect("model files");
-        let encoder = SentenceEncoder::new(files.weights, &files.tokenizer_json, &burn::prelude::Device::flex()).expect("encoder");
+        let encoder = SentenceEncoder::new(files.weights, &files.tokenizer_json, &burn::prelude::Device::flex())
+            .expect("encoder");
         fill_store(&encoder, &mut store, &path, &texts, |_, _| {}).expect("embedding");
     }
     TaskEmbeddings::from_store(survey, format, &store).expect("all texts embedded")

@@ -20,7 +20,11 @@ fn write(dir: &Path, file: &str, text: &str) {
 fn gd4_row_with_the_wrong_number_of_cells() {
     let dir = temp_data("gd4");
     let header = "\"\",\"Participant Id\",\"Please select your preferred language:\",\"How old are you?\",\"What is your gender?\",\"What best describes where you live?\",\"What religious group or faith do you most identify with?\",\"What country or region do you most identify with?\",\"Q?\"";
-    write(&dir, "global-dialogues/GD4_participants.csv", &format!("\"\"\n{header}\n,p1,English,18-25,Male,Urban,None,France,Yes\n,p2,English,18-25\n"));
+    write(
+        &dir,
+        "global-dialogues/GD4_participants.csv",
+        &format!("\"\"\n{header}\n,p1,English,18-25,Male,Urban,None,France,Yes\n,p2,English,18-25\n"),
+    );
     let err = load_task(Task::Gd4, &dir, &LoadOptions::default()).unwrap_err().to_string();
     assert!(err.contains("GD4_participants.csv") && err.contains("line 4"), "{err}");
 }
@@ -28,10 +32,19 @@ fn gd4_row_with_the_wrong_number_of_cells() {
 #[test]
 fn goqa_record_with_mismatched_probabilities() {
     let dir = temp_data("goqa");
-    write(&dir, "globalopinionqa/globalopinionbench_eval.json", r#"[{"country": "France", "question": "Q?", "options": ["a", "b"], "distribution": [1.0]}]"#);
+    write(
+        &dir,
+        "globalopinionqa/globalopinionbench_eval.json",
+        r#"[{"country": "France", "question": "Q?", "options": ["a", "b"], "distribution": [1.0]}]"#,
+    );
     write(&dir, "globalopinionqa/modular_pluralism_goqa.json", "[]");
     let err = load_task(Task::Goqa, &dir, &LoadOptions::default()).unwrap_err().to_string();
-    assert!(err.contains("globalopinionbench_eval.json") && err.contains("record 0 (France)") && err.contains("2 options but 1 probabilities"), "{err}");
+    assert!(
+        err.contains("globalopinionbench_eval.json")
+            && err.contains("record 0 (France)")
+            && err.contains("2 options but 1 probabilities"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -30,7 +30,12 @@ fn baseline_tables_for_all_three_tasks() {
             assert!(mean > 0.0 && mean < 1.0, "{task} {method}: {mean}");
         }
         let mean = |m: &str| table.row(m, 0.6).unwrap().mean;
-        assert!(mean("prior") > mean("uniform") + 0.05, "{task}: prior {} vs uniform {}", mean("prior"), mean("uniform"));
+        assert!(
+            mean("prior") > mean("uniform") + 0.05,
+            "{task}: prior {} vs uniform {}",
+            mean("prior"),
+            mean("uniform")
+        );
         assert!(mean("factor") > mean("prior"), "{task}: the factor model uses the context");
         if task == Task::Oqa {
             // The sanity line: the paper reports uniform ≈ .824 on OpinionQA.

@@ -1,7 +1,9 @@
 //! The real survey data loads into the canonical model with the documented counts and rules.
 
 use gpo_core::data::opinionqa::PAPER_GROUPS;
-use gpo_core::data::{LoadOptions, QuestionSubset, RespondentKind, RespondentSelection, Task, load_task, resolve_data_dir, survey_stats};
+use gpo_core::data::{
+    LoadOptions, QuestionSubset, RespondentKind, RespondentSelection, Task, load_task, resolve_data_dir, survey_stats,
+};
 use gpo_tests::survey;
 
 #[test]
@@ -12,7 +14,11 @@ fn opinionqa_groups_questions_and_rules() {
     assert!(stats.questions >= 684, "{} questions", stats.questions);
     // No refusal and no non-group bucket survives.
     assert!(s.questions.iter().all(|q| !q.options.iter().any(|o| o == "Refused")));
-    assert!(s.respondents.iter().all(|r| !r.name.ends_with("_Refused") && !r.name.ends_with("_nan") && !r.name.ends_with("_Other")));
+    assert!(
+        s.respondents
+            .iter()
+            .all(|r| !r.name.ends_with("_Refused") && !r.name.ends_with("_nan") && !r.name.ends_with("_Other"))
+    );
     // Every distribution is a distribution over the question's options, ordinals present.
     for r in &s.respondents {
         for a in &r.answers {
@@ -35,7 +41,8 @@ fn opinionqa_subsets_select() {
     let s = load_task(Task::Oqa, &dir, &options).unwrap();
     assert_eq!(s.respondents.len(), 22);
     assert!(s.questions.len() > 250 && s.questions.len() <= 500, "{}", s.questions.len());
-    let bad = LoadOptions { respondents: RespondentSelection::Named(vec!["NO_SUCH_GROUP".into()]), ..Default::default() };
+    let bad =
+        LoadOptions { respondents: RespondentSelection::Named(vec!["NO_SUCH_GROUP".into()]), ..Default::default() };
     let err = load_task(Task::Oqa, &dir, &bad).unwrap_err().to_string();
     assert!(err.contains("NO_SUCH_GROUP"), "{err}");
 }

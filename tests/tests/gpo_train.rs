@@ -82,7 +82,8 @@ fn a_resumed_run_ends_where_an_uninterrupted_run_ends() {
     assert_eq!(rest.steps_run, 13);
     assert_eq!(rest.history, whole.history, "the same losses and validation scores");
     assert_eq!(rest.best_step, whole.best_step);
-    let max_diff = max_weight_difference(&safetensors_bytes(&rest.best).unwrap(), &safetensors_bytes(&whole.best).unwrap());
+    let max_diff =
+        max_weight_difference(&safetensors_bytes(&rest.best).unwrap(), &safetensors_bytes(&whole.best).unwrap());
     assert!(max_diff == 0.0, "the same weights (max |diff| {max_diff})");
     std::fs::remove_file(path).unwrap();
 }
@@ -93,7 +94,9 @@ fn max_weight_difference(a: &[u8], b: &[u8]) -> f32 {
     let mut max = 0f32;
     for (name, view) in a.tensors() {
         let other = b.tensor(&name).unwrap_or_else(|_| panic!("{name} missing"));
-        let floats = |bytes: &[u8]| bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect::<Vec<_>>();
+        let floats = |bytes: &[u8]| {
+            bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect::<Vec<_>>()
+        };
         for (x, y) in floats(view.data()).iter().zip(floats(other.data())) {
             max = max.max((x - y).abs());
         }
@@ -114,7 +117,8 @@ fn cpu_and_wgpu_predict_the_same() {
     let respondents: Vec<usize> = (0..20).collect();
     let population = Population::from_respondents(&s, &e.offsets, &respondents, config.population_factors);
     let predict = |device: &Device| {
-        let runner = GpoRunner::new(init_model(&config, 7, device), e.clone(), population.clone(), config.offset(), device);
+        let runner =
+            GpoRunner::new(init_model(&config, 7, device), e.clone(), population.clone(), config.offset(), device);
         let r = &s.respondents[30];
         let context: Vec<(usize, &[f32])> = r.answers[..10].iter().map(|a| (a.question, a.probs.as_slice())).collect();
         let targets: Vec<usize> = r.answers[10..60].iter().map(|a| a.question).collect();

@@ -21,9 +21,7 @@ pub fn AnswerTools() -> impl IntoView {
             let name = file.name();
             match JsFuture::from(file.text()).await {
                 Ok(text) => import(state, &name, &text.as_string().unwrap_or_default()),
-                Err(error) => {
-                    state.notify(Level::Error, format!("\"{name}\" could not be read: {}", js_error(error)))
-                }
+                Err(error) => state.notify(Level::Error, format!("\"{name}\" could not be read: {}", js_error(error))),
             }
         });
     };

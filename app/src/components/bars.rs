@@ -14,6 +14,7 @@ pub fn ProbabilityBar(prob: f32, std: f32, #[prop(optional)] highlight: bool) ->
     let (low, high) = (clamp(prob - std), clamp(prob + std));
     let width = clamp(prob);
     let label = format!("{} ± {:.0} points", percent(prob), std * 100.0);
+    let tooltip = label.clone();
     view! {
         <svg
             class="bar"
@@ -21,9 +22,9 @@ pub fn ProbabilityBar(prob: f32, std: f32, #[prop(optional)] highlight: bool) ->
             viewBox="0 0 100 12"
             preserveAspectRatio="none"
             role="img"
-            aria-label=label.clone()
+            aria-label=label
         >
-            <title>{label}</title>
+            <title>{tooltip}</title>
             <rect class="bar-track" x="0" y="2" width="100" height="8" rx="1.5"></rect>
             <rect class="bar-fill" x="0" y="2" width=width height="8" rx="1.5"></rect>
             <line class="whisker" x1=low x2=high y1="6" y2="6" vector-effect="non-scaling-stroke"></line>

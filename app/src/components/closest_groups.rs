@@ -50,7 +50,9 @@ pub fn ClosestGroups() -> impl IntoView {
     let rows = move || {
         let (metric, ranked) = ranking.get()?;
         if ranked.is_empty() {
-            return Some(view! { <p class="muted">"Answer a question to compare yourself with the groups."</p> }.into_any());
+            return Some(
+                view! { <p class="muted">"Answer a question to compare yourself with the groups."</p> }.into_any(),
+            );
         }
         Some(
             view! {
@@ -71,7 +73,10 @@ pub fn ClosestGroups() -> impl IntoView {
                                         {score_text(metric, group.score)}
                                     </span>
                                     <span class="muted group-shared" data-testid="group-shared">
-                                        {format!("{} shared questions", group.shared)}
+                                        {match group.shared {
+                                            1 => "1 shared question".to_string(),
+                                            n => format!("{n} shared questions"),
+                                        }}
                                         {members}
                                     </span>
                                 </li>

@@ -41,9 +41,9 @@ pub fn QuestionCard(survey: usize, question: usize, visible: Memo<Vec<(usize, us
     // Answered: the prediction kept from before the answer; else the latest one.
     let shown = Memo::new(move |_| match choice.get() {
         Some(choice) => choice.predicted,
-        None => state.prediction.with(|p| {
-            p.as_ref().filter(|p| p.survey == survey).and_then(|p| p.forecast(question).cloned())
-        }),
+        None => state
+            .prediction
+            .with(|p| p.as_ref().filter(|p| p.survey == survey).and_then(|p| p.forecast(question).cloned())),
     });
     let respond = move |option: Option<usize>| {
         let leaves_list = state.list.show.get_untracked() == Show::ToAnswer;
@@ -55,6 +55,7 @@ pub fn QuestionCard(survey: usize, question: usize, visible: Memo<Vec<(usize, us
     };
     let id = card_id(question);
     let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
     let options = item.options.clone();
     let rows = item
         .options
@@ -103,7 +104,7 @@ pub fn QuestionCard(survey: usize, question: usize, visible: Memo<Vec<(usize, us
             class:picked=move || state.picked.get() == Some((survey, question))
             id=id
             tabindex="-1"
-            aria-labelledby=title_id.clone()
+            aria-labelledby=labelled_by
             data-testid="question"
             data-key=item.key.clone()
             data-state=card_state

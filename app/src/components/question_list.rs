@@ -40,8 +40,7 @@ pub fn QuestionList() -> impl IntoView {
     let count = move || ordered.with(Vec::len);
     let go = move |to: usize| {
         list.page.set(to);
-        if let Some(top) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("questions"))
-        {
+        if let Some(top) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("questions")) {
             top.scroll_into_view();
         }
     };
@@ -64,7 +63,7 @@ pub fn QuestionList() -> impl IntoView {
                     type="button"
                     class="secondary"
                     data-testid=format!("page-next-{place}")
-                    disabled=move || page.get() + 1 >= page_count.get()
+                    disabled=move || { page.get() + 1 >= page_count.get() }
                     on:click=move |_| go(page.get_untracked() + 1)
                 >
                     "Next ›"

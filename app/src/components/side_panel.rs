@@ -13,7 +13,7 @@ pub fn SidePanel() -> impl IntoView {
     let state = expect_context::<AppState>();
     let answers = Memo::new(move |_| {
         let surveys = state.surveys.read();
-        let Some(view) = surveys.get(state.current.get()) else { return None };
+        let view = surveys.get(state.current.get())?;
         let total = view.survey.questions.len();
         state.book.with(|book| {
             let answers = book.get(&view.task)?;

@@ -92,7 +92,7 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
     let mut questions: Vec<Question> = Vec::new();
     let mut question_index: HashMap<(String, Vec<String>), usize> = HashMap::new();
     // (question, country) -> (source, probs)
-    let mut pairs: BTreeMap<(String, usize), (u8, Vec<f32>, Vec<f64>)> = BTreeMap::new();
+    let mut pairs: BTreeMap<(String, usize), Kept> = BTreeMap::new();
     let (mut overlaps, mut disagreements, mut largest, mut raw_disagreements) = (0usize, 0usize, 0f32, 0usize);
     for (source, record) in records {
         if record.options.len() < 2 {
@@ -159,6 +159,9 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
     ));
     Ok(Survey { task: Task::Goqa, questions, respondents, report })
 }
+
+/// A kept (country, question) distribution: its source copy, probabilities and raw weights.
+type Kept = (u8, Vec<f32>, Vec<f64>);
 
 fn options_as_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
     let values: Vec<serde_json::Value> = Deserialize::deserialize(deserializer)?;

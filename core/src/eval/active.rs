@@ -60,7 +60,14 @@ pub mod experiment {
 
     /// Runs both strategies for each respondent: `held_out` of its answered questions are
     /// scored and never asked; up to `answers` of the others are asked one at a time.
-    pub fn run(runner: &GpoRunner, survey: &Survey, respondents: &[usize], answers: usize, held_out: usize, seed: u64) -> ActiveCurve {
+    pub fn run(
+        runner: &GpoRunner,
+        survey: &Survey,
+        respondents: &[usize],
+        answers: usize,
+        held_out: usize,
+        seed: u64,
+    ) -> ActiveCurve {
         let mut informative = vec![0.0; answers + 1];
         let mut random = vec![0.0; answers + 1];
         let mut used = 0;
@@ -76,7 +83,7 @@ pub mod experiment {
             for (strategy, curve) in [(true, &mut informative), (false, &mut random)] {
                 let mut asked: Vec<usize> = Vec::new();
                 let mut remaining: Vec<usize> = pool.to_vec();
-                for step in 0..=answers {
+                for (step, total) in curve.iter_mut().enumerate() {
                     let context: Vec<(usize, &[f32])> =
                         asked.iter().map(|&q| (q, person.answer(q).expect("answered").probs.as_slice())).collect();
                     let targets: Vec<usize> = scored.iter().chain(&remaining).copied().collect();
@@ -91,7 +98,7 @@ pub mod experiment {
                             argmax(&p) == argmax(&t)
                         })
                         .count();
-                    curve[step] += correct as f64 / held_out as f64;
+                    *total += correct as f64 / held_out as f64;
                     if step == answers {
                         break;
                     }

@@ -16,6 +16,8 @@ pub struct Closeness {
 
 /// Ranks `groups` (each a list of (question, distribution)) by closeness to the person's
 /// answers (question, chosen option), best first; groups sharing no question are left out.
+/// A group that shares fewer than half as many questions as the best-covered group is ranked
+/// after the others (one lucky match is no evidence of closeness).
 pub fn rank_groups(
     questions: &[Question],
     metric: Metric,
@@ -47,7 +49,9 @@ pub fn rank_groups(
             (shared > 0).then(|| Closeness { group: g, score: total / shared as f64, shared })
         })
         .collect();
-    ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(b.shared.cmp(&a.shared)));
+    let most = ranked.iter().map(|c| c.shared).max().unwrap_or(0);
+    let covered = |c: &Closeness| 2 * c.shared >= most;
+    ranked.sort_by(|a, b| covered(b).cmp(&covered(a)).then(b.score.total_cmp(&a.score)).then(b.shared.cmp(&a.shared)));
     ranked
 }
 
@@ -73,5 +77,18 @@ mod tests {
         let ranked = rank_groups(&questions, Metric::Accuracy, &groups, &[(0, 2)]);
         assert_eq!(ranked[0].group, 0);
         assert!((ranked[0].score - 0.8).abs() < 1e-6);
+    }
+
+    #[test]
+    fn a_group_sharing_few_questions_ranks_after_well_covered_ones() {
+        let q =
+            |k: &str| Question { key: k.into(), text: k.into(), options: vec!["a".into(), "b".into()], ordinals: None };
+        let questions = vec![q("q0"), q("q1"), q("q2"), q("q3")];
+        let lucky: Vec<(usize, Vec<f32>)> = vec![(0, vec![1.0, 0.0])];
+        let broad: Vec<(usize, Vec<f32>)> = (0..4).map(|i| (i, vec![0.7, 0.3])).collect();
+        let groups: Vec<&[(usize, Vec<f32>)]> = vec![&lucky, &broad];
+        let answers: Vec<(usize, usize)> = (0..4).map(|i| (i, 0)).collect();
+        let ranked = rank_groups(&questions, Metric::Accuracy, &groups, &answers);
+        assert_eq!(ranked.iter().map(|c| (c.group, c.shared)).collect::<Vec<_>>(), vec![(1, 4), (0, 1)]);
     }
 }

@@ -26,7 +26,12 @@ pub fn curve_episodes(fold: &Fold, context: usize) -> Vec<Episode> {
 }
 
 /// Scores every predictor at every context size (predictors are built once per fold).
-pub fn curve(survey: &Survey, fold: &Fold, predictors: &[(String, &dyn Predictor)], sizes: &[usize]) -> Result<Vec<CurvePoint>, EvalError> {
+pub fn curve(
+    survey: &Survey,
+    fold: &Fold,
+    predictors: &[(String, &dyn Predictor)],
+    sizes: &[usize],
+) -> Result<Vec<CurvePoint>, EvalError> {
     let mut points = Vec::new();
     for &context in sizes {
         let episodes = curve_episodes(fold, context);
@@ -41,7 +46,10 @@ pub fn curve(survey: &Survey, fold: &Fold, predictors: &[(String, &dyn Predictor
     Ok(points)
 }
 
+/// A predictor with its method's name.
+pub type Named<'m> = (String, Box<dyn Predictor + 'm>);
+
 /// Builds the baselines of a fold as named predictors.
-pub fn build_all<'m>(methods: &'m [&'m dyn Method], fold: &Fold) -> Result<Vec<(String, Box<dyn Predictor + 'm>)>, EvalError> {
+pub fn build_all<'m>(methods: &'m [&'m dyn Method], fold: &Fold) -> Result<Vec<Named<'m>>, EvalError> {
     methods.iter().map(|m| Ok((m.name(), m.build(fold)?))).collect()
 }

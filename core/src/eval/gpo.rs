@@ -3,9 +3,12 @@
 //! is scored on its test respondents.
 
 use super::protocol::Episode;
+#[cfg(not(target_arch = "wasm32"))]
 use super::score::{EvalError, Predictor};
 use crate::data::Survey;
-use crate::model::{EpisodeInput, GpoRunner};
+use crate::model::EpisodeInput;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::model::GpoRunner;
 
 /// Respondents predicted per forward pass.
 pub const EVAL_CHUNK: usize = 8;

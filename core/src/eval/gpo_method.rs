@@ -25,6 +25,9 @@ pub struct TrainedFold {
     pub history: Vec<crate::train::checkpoint::HistoryPoint>,
 }
 
+/// Told of every training step: (split, seed, progress).
+pub type ProgressFn<'a> = Box<dyn FnMut(f64, u64, &Progress) + 'a>;
+
 pub struct GpoMethod<'a> {
     pub embeddings: &'a TaskEmbeddings,
     /// Where each fold's model is saved (`<dir>/<task>-<split>-<seed>`), if anywhere.
@@ -34,7 +37,7 @@ pub struct GpoMethod<'a> {
     /// Training settings; the fold's seed replaces `seed`.
     pub config: TrainConfig,
     pub device: Device,
-    pub progress: RefCell<Box<dyn FnMut(f64, u64, &Progress) + 'a>>,
+    pub progress: RefCell<ProgressFn<'a>>,
     pub trained: RefCell<Vec<TrainedFold>>,
 }
 
@@ -116,11 +119,12 @@ impl Method for GpoMethod<'_> {
 
     fn build(&self, fold: &Fold) -> Result<Box<dyn Predictor + '_>, EvalError> {
         let outcome = self.train_fold(fold)?;
-        // GPO reads the training respondents' statistics (as during training and selection).
+        // At test time GPO reads the statistics of all meta-train respondents (training and
+        // validation; the test respondents are never among them), as the baselines do.
         let population = Population::from_respondents(
             fold.survey,
             &self.embeddings.offsets,
-            &fold.split.train,
+            &fold.split.meta_train(),
             self.config.model.population_factors,
         );
         Ok(Box::new(GpoRunner::new(

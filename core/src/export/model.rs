@@ -10,8 +10,10 @@ use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Gpo, GpoConfig};
+#[cfg(not(target_arch = "wasm32"))]
 use crate::train::TrainConfig;
 use crate::train::checkpoint::HistoryPoint;
+#[cfg(not(target_arch = "wasm32"))]
 use crate::util::fs::write_atomic;
 
 /// What a saved model was trained on, and how it did.

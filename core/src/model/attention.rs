@@ -25,7 +25,7 @@ const MASKED: f32 = -1.0e4;
 
 impl ContextAttentionConfig {
     pub fn init(&self, device: &Device) -> ContextAttention {
-        assert!(self.d_model % self.heads == 0, "d_model must be divisible by heads");
+        assert!(self.d_model.is_multiple_of(self.heads), "d_model must be divisible by heads");
         let linear = || LinearConfig::new(self.d_model, self.d_model).init(device);
         ContextAttention { query: linear(), key: linear(), value: linear(), output: linear(), heads: self.heads }
     }

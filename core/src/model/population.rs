@@ -103,12 +103,11 @@ impl Population {
             }
         }
         let mut population = Self::unknown(offsets, factors);
-        for q in 0..questions {
-            if counts[q] > 0 {
-                for row in offsets[q]..offsets[q + 1] {
-                    population.probs[row] = (sums[row] / counts[q] as f64) as f32;
-                    population.known[row] = true;
-                }
+        for (q, &count) in counts.iter().enumerate().filter(|(_, c)| **c > 0) {
+            let rows = offsets[q]..offsets[q + 1];
+            for (row, sum) in rows.clone().zip(&sums[rows]) {
+                population.probs[row] = (sum / count as f64) as f32;
+                population.known[row] = true;
             }
         }
         if factors > 0 && respondents.len() > 1 {

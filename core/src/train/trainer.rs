@@ -187,8 +187,15 @@ pub fn train(
     // The factor offset's ridge strength: chosen on the training respondents (each scored with
     // the statistics of the other folds) and the validation respondents together.
     if let Offset::Factor { .. } = config.model.offset() {
-        config.model.factor_lambda =
-            choose_factor_lambda(data, &full, &fold_tables, &fold, &validation_episodes, config.eval_context, config.seed)?;
+        config.model.factor_lambda = choose_factor_lambda(
+            data,
+            &full,
+            &fold_tables,
+            &fold,
+            &validation_episodes,
+            config.eval_context,
+            config.seed,
+        )?;
     }
     let config_json = config.to_string();
     let fingerprint = format!(
@@ -213,8 +220,10 @@ pub fn train(
         pending_loss: (0.0, 0),
     };
     let mut best_model: Option<Gpo> = None;
-    if let (true, Some(path)) = (run.resume, &run.checkpoint) {
-        if path.exists() {
+    if let (true, Some(path)) = (run.resume, &run.checkpoint)
+        && path.exists()
+    {
+        {
             let checkpoint = Checkpoint::load(path)?;
             if checkpoint.meta.config != config_json || checkpoint.meta.fingerprint != fingerprint {
                 return Err(TrainError::Resume(format!(
@@ -277,7 +286,7 @@ pub fn train(
 
         let last = meta.step == config.steps;
         let interrupted = meta.step == end && !last;
-        if meta.step % config.eval_every.max(1) == 0 || last {
+        if meta.step.is_multiple_of(config.eval_every.max(1)) || last {
             let validation = if validation_episodes.is_empty() {
                 None
             } else {
@@ -301,8 +310,10 @@ pub fn train(
             (loss_sum, loss_count) = (0.0, 0);
             last_validation = validation;
         }
-        if let Some(path) = &run.checkpoint {
-            if meta.step % run.checkpoint_every.max(1) == 0 || last || interrupted {
+        if let Some(path) = &run.checkpoint
+            && (meta.step.is_multiple_of(run.checkpoint_every.max(1)) || last || interrupted)
+        {
+            {
                 meta.pending_loss = (loss_sum, loss_count);
                 let checkpoint = Checkpoint {
                     meta: meta.clone(),

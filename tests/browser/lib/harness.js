@@ -41,7 +41,11 @@ export async function launch({ webgpu = false, viewport = { width: 1280, height:
   });
   if (initScript) await context.addInitScript(initScript);
   const requests = [];
-  context.on('request', (request) => requests.push({ url: request.url(), at: Date.now() }));
+  const watchers = new Set();
+  context.on('request', (request) => {
+    requests.push({ url: request.url(), at: Date.now() });
+    for (const watcher of watchers) watcher.push(request.url());
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(String(error)));
@@ -53,6 +57,17 @@ export async function launch({ webgpu = false, viewport = { width: 1280, height:
     page,
     requests,
     pageErrors,
+    /// Collects every request from now until stop() (which returns their URLs).
+    watchRequests() {
+      const seen = [];
+      watchers.add(seen);
+      return {
+        stop() {
+          watchers.delete(seen);
+          return seen;
+        },
+      };
+    },
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });

@@ -31,6 +31,32 @@ function captureDevices() {
   };
 }
 
+describe('WebGPU adapter refused', () => {
+  it('falls back to the CPU and says so when the device request fails', async () => {
+    const server = await startServer();
+    const browser = await launch({
+      webgpu: true,
+      initScript: () => {
+        if (typeof GPUAdapter === 'undefined') return;
+        GPUAdapter.prototype.requestDevice = () => Promise.reject(new Error('refused by the test'));
+      },
+    });
+    try {
+      const { page } = browser;
+      page.setDefaultTimeout(SLOW);
+      await openApp(page, server.url);
+      assert.equal(await page.getByTestId('backend').getAttribute('data-gpu'), 'false');
+      const notices = (await page.getByTestId('notice').allTextContents()).join(' ');
+      assert.match(notices, /WebGPU is not available in this browser \(.*refused.*\); GPO runs on the CPU/s);
+    console.log(`# refused: ${notices}`);
+      assert.deepEqual(browser.pageErrors, []);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  });
+});
+
 describe('WebGPU backend (SwiftShader)', () => {
   let server;
   let browser;
@@ -57,7 +83,9 @@ describe('WebGPU backend (SwiftShader)', () => {
 
   it('equals native gpo predict on WebGPU (1e-4)', async (t) => {
     if (noAdapter) return t.skip(noAdapter);
-    console.log(`# adapter: ${await page.getByTestId('backend').textContent()}`);
+    const adapter = await page.getByTestId('backend').textContent();
+    console.log(`# adapter: ${adapter}`);
+    assert.match(adapter, /^WebGPU: \S/, 'the footer names the adapter');
     answers = await answerSeveral(page, 2);
     const inPage = await readPrediction(page);
     const native = await nativePredict('oqa', answers);
@@ -101,7 +129,9 @@ describe('WebGPU backend (SwiftShader)', () => {
     assert.ok(destroyed > 0, 'the page asked for a GPUDevice');
     await page.waitForTimeout(200);
     answers.push(...(await answerSeveral(page, 1, answers.length)));
-    await page.getByTestId('notice').filter({ hasText: 'WebGPU stopped working' }).first().waitFor();
+    const lost = page.getByTestId('notice').filter({ hasText: 'WebGPU stopped working' }).first();
+    await lost.waitFor();
+    console.log(`# device lost: ${await lost.textContent()}`);
     await page.waitForFunction(() => document.querySelector('[data-testid=backend]').dataset.gpu === 'false');
     await waitForPrediction(page, answers.length);
     const native = await nativePredict('oqa', answers);

@@ -36,16 +36,24 @@ pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
     let device = burn::prelude::Device::flex();
     let survey = crate::cli::load(common, task, &Selection::default())?;
     let dir = crate::train::default_model_dir(common, task.id(), args.split, args.seed)?;
-    let (model, config, meta) =
-        load_model(&dir, &device).with_context(|| format!("no model in {} — run `gpo reproduce --task gd4` first", dir.display()))?;
+    let (model, config, meta) = load_model(&dir, &device)
+        .with_context(|| format!("no model in {} — run `gpo reproduce --task gd4` first", dir.display()))?;
     let format = gpo_core::embed::TextFormat::parse(&meta.format).context("unknown text format")?;
     let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
     let split = protocol::split(&survey, &ProtocolConfig::new(args.split, args.seed))?;
-    let population = Population::from_respondents(&survey, &embeddings.offsets, &split.train, config.model.population_factors);
+    let population = Population::from_respondents(
+        &survey,
+        &embeddings.offsets,
+        &split.meta_train(),
+        config.model.population_factors,
+    );
     let runner = GpoRunner::new(model, embeddings, population, config.model.offset(), &device);
     let people: Vec<usize> = split.test.iter().copied().take(args.people).collect();
     let curve = experiment::run(&runner, &survey, &people, args.answers, args.held_out, args.seed);
-    println!("answers | most informative | random   ({} people, {} held-out questions each)", curve.respondents, curve.held_out);
+    println!(
+        "answers | most informative | random   ({} people, {} held-out questions each)",
+        curve.respondents, curve.held_out
+    );
     for (i, (a, b)) in curve.informative.iter().zip(&curve.random).enumerate() {
         println!("{i:>7} | {a:.4} | {b:.4}");
     }
@@ -53,17 +61,30 @@ pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
     for target in [10usize, 20].iter().filter(|&&k| k <= args.answers) {
         let level = curve.random[*target];
         let needed = curve.informative.iter().position(|v| *v >= level);
-        println!("accuracy {level:.4} (random order after {target} answers): most informative needs {}", needed.map_or("more than the budget".into(), |n| format!("{n} answers")));
+        println!(
+            "accuracy {level:.4} (random order after {target} answers): most informative needs {}",
+            needed.map_or("more than the budget".into(), |n| format!("{n} answers"))
+        );
     }
     if args.write_docs {
         let docs = gpo_core::embed::weights::repo_root().context("no repository root")?.join("docs").join("curves");
-        gpo_core::util::fs::write_atomic(&docs.join("active_gd4.json"), serde_json::to_string_pretty(&curve)?.as_bytes())?;
+        gpo_core::util::fs::write_atomic(
+            &docs.join("active_gd4.json"),
+            serde_json::to_string_pretty(&curve)?.as_bytes(),
+        )?;
         let points = |v: &[f64]| v.iter().enumerate().map(|(i, y)| (i as f64, *y)).collect();
         let series = vec![
             Series { name: "most informative next question".into(), points: points(&curve.informative) },
             Series { name: "random order".into(), points: points(&curve.random) },
         ];
-        line_chart(&docs.join("active_gd4.svg"), "GD4: accuracy on held-out questions vs answers given", "answers given", "accuracy", &series, false)?;
+        line_chart(
+            &docs.join("active_gd4.svg"),
+            "GD4: accuracy on held-out questions vs answers given",
+            "answers given",
+            "accuracy",
+            &series,
+            false,
+        )?;
     }
     Ok(())
 }

@@ -9,6 +9,7 @@ use crate::cli::{BaselinesArgs, Common};
 
 pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
     for task in args.task.tasks() {
+        let started = std::time::Instant::now();
         let survey = crate::cli::load(common, task, &args.selection)?;
         let embeddings =
             if args.no_embeddings { None } else { Some(crate::embed::task_embeddings(common, &survey, args.format)?) };
@@ -26,6 +27,9 @@ pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&table)?);
         } else {
             println!("{} — {}\n{}", task.title(), table.metric, table.to_markdown());
+        }
+        if args.write_docs {
+            crate::reproduce::record(&format!("baselines-{}", task.id()), &table, started.elapsed().as_secs_f64())?;
         }
     }
     Ok(())

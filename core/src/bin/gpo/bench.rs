@@ -105,7 +105,14 @@ pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
             let config = settings.config(0, task)?.with_eval_every(usize::MAX);
             let device = settings.device.init()?;
             let data = TrainData { survey: &survey, embeddings: &embeddings, train: &split.train, validation: &[] };
-            let run = TrainRun { config: config.clone(), device: device.clone(), checkpoint: None, checkpoint_every: usize::MAX, resume: false, stop_after: None };
+            let run = TrainRun {
+                config: config.clone(),
+                device: device.clone(),
+                checkpoint: None,
+                checkpoint_every: usize::MAX,
+                resume: false,
+                stop_after: None,
+            };
             let outcome = train(&data, &run, |_| {})?;
             println!(
                 "train {task}: {} steps in {:.1} s = {:.2} steps/s on {} ({} layers, d_model {}, batch {}, context ≤{} / targets ≤{} questions); peak RSS {:.0} MB",
@@ -128,12 +135,23 @@ pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
             let config = settings.config(0, task)?;
             let device = settings.device.init()?;
             let respondents: Vec<usize> = (0..survey.respondents.len()).collect();
-            let population = Population::from_respondents(&survey, &embeddings.offsets, &respondents, config.model.population_factors);
+            let population = Population::from_respondents(
+                &survey,
+                &embeddings.offsets,
+                &respondents,
+                config.model.population_factors,
+            );
             let model = init_model(&config.model, 0, &device);
             let runner = GpoRunner::new(model, embeddings.clone(), population, config.model.offset(), &device);
             let r = &survey.respondents[0];
-            let context: Vec<(usize, &[f32])> = r.answers[..20].iter().map(|a| (a.question, a.probs.as_slice())).collect();
-            println!("predict {task} on {} ({} layers, d_model {}), 20 context questions:", gpo_core::device::describe(&device), config.model.layers, config.model.d_model);
+            let context: Vec<(usize, &[f32])> =
+                r.answers[..20].iter().map(|a| (a.question, a.probs.as_slice())).collect();
+            println!(
+                "predict {task} on {} ({} layers, d_model {}), 20 context questions:",
+                gpo_core::device::describe(&device),
+                config.model.layers,
+                config.model.d_model
+            );
             for &tokens in &targets {
                 // Cycle through the survey's questions until `tokens` target tokens.
                 let mut list = Vec::new();

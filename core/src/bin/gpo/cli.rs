@@ -173,7 +173,7 @@ impl Default for Selection {
 }
 
 impl Selection {
-    pub fn load_options(&self, task: Task) -> anyhow::Result<LoadOptions> {
+    pub fn load_options(&self) -> anyhow::Result<LoadOptions> {
         let questions = match self.subset.as_str() {
             "all" => QuestionSubset::All,
             "disagreement500" => QuestionSubset::Disagreement500,
@@ -184,8 +184,6 @@ impl Selection {
             "paper22" => RespondentSelection::Paper22,
             list => RespondentSelection::Named(list.split(',').map(|s| s.trim().to_string()).collect()),
         };
-        // Selections apply to OpinionQA only when asked for all tasks at once.
-        let _ = task;
         Ok(LoadOptions { questions, respondents })
     }
 }
@@ -207,9 +205,12 @@ pub struct BaselinesArgs {
     /// Text format of the embeddings used by ridge and kNN.
     #[arg(long, default_value = "qa", value_parser = parse_format)]
     pub format: gpo_core::embed::TextFormat,
-    /// Only the baselines that need no embeddings (uniform, prior).
+    /// Only the baselines that need no embeddings (uniform, prior, factor).
     #[arg(long)]
     pub no_embeddings: bool,
+    /// Record the table in docs/results/baselines-<task>.json and docs/RESULTS.md.
+    #[arg(long)]
+    pub write_docs: bool,
 }
 
 pub fn parse_format(text: &str) -> Result<gpo_core::embed::TextFormat, String> {
@@ -219,6 +220,6 @@ pub fn parse_format(text: &str) -> Result<gpo_core::embed::TextFormat, String> {
 /// Loads one task with the selection, naming the data folder on failure.
 pub fn load(common: &Common, task: Task, selection: &Selection) -> anyhow::Result<gpo_core::data::Survey> {
     let dir = gpo_core::data::resolve_data_dir(common.data.as_deref())?;
-    let options = selection.load_options(task)?;
+    let options = selection.load_options()?;
     gpo_core::data::load_task(task, &dir, &options).with_context(|| format!("loading {task} from {}", dir.display()))
 }

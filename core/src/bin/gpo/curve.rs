@@ -45,12 +45,19 @@ pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
             let protocol_config = ProtocolConfig::new(args.split, seed);
             let split = protocol::split(&survey, &protocol_config)?;
             let fold = Fold { survey: &survey, split: &split, config: &protocol_config };
-            let population = Population::from_respondents(&survey, &embeddings.offsets, &split.train, config.model.population_factors);
+            let population = Population::from_respondents(
+                &survey,
+                &embeddings.offsets,
+                &split.meta_train(),
+                config.model.population_factors,
+            );
             let gpo = GpoRunner::new(model, embeddings.clone(), population, config.model.offset(), &device);
-            let (ridge, knn, factor) = (RidgeMethod { embeddings: &embeddings }, KnnMethod::new(&embeddings), FactorMethod::new(&survey));
+            let (ridge, knn, factor) =
+                (RidgeMethod { embeddings: &embeddings }, KnnMethod::new(&embeddings), FactorMethod::new(&survey));
             let methods: Vec<&dyn Method> = vec![&UniformMethod, &PriorMethod, &ridge, &knn, &factor];
             let built = build_all(&methods, &fold)?;
-            let mut predictors: Vec<(String, &dyn Predictor)> = built.iter().map(|(n, p)| (n.clone(), p.as_ref())).collect();
+            let mut predictors: Vec<(String, &dyn Predictor)> =
+                built.iter().map(|(n, p)| (n.clone(), p.as_ref())).collect();
             predictors.push(("gpo".into(), &gpo));
             all.extend(curve(&survey, &fold, &predictors, &CONTEXT_SIZES)?);
             eprintln!("{task} seed {seed}: done");
@@ -64,7 +71,8 @@ pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
             e.2 = e.2.max(p.respondents);
         }
         let order = ["uniform", "prior", "ridge", "knn", "factor", "gpo"];
-        let mut table = format!("{} — mean over seeds {:?}, split {}\n| method |", task.title(), args.seeds, args.split);
+        let mut table =
+            format!("{} — mean over seeds {:?}, split {}\n| method |", task.title(), args.seeds, args.split);
         let sizes: Vec<usize> = CONTEXT_SIZES.iter().copied().filter(|c| sums.keys().any(|k| k.1 == *c)).collect();
         for c in &sizes {
             table.push_str(&format!(" {c} |"));
@@ -72,8 +80,10 @@ pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
         table.push_str(&format!("\n|---|{}\n", "---|".repeat(sizes.len())));
         let mut series = Vec::new();
         for method in order {
-            let points: Vec<(f64, f64)> =
-                sizes.iter().filter_map(|c| sums.get(&(method.to_string(), *c)).map(|(s, n, _)| (*c as f64, s / *n as f64))).collect();
+            let points: Vec<(f64, f64)> = sizes
+                .iter()
+                .filter_map(|c| sums.get(&(method.to_string(), *c)).map(|(s, n, _)| (*c as f64, s / *n as f64)))
+                .collect();
             table.push_str(&format!("| {method} |"));
             for (_, v) in &points {
                 table.push_str(&format!(" {v:.4} |"));
@@ -84,10 +94,21 @@ pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
         println!("{table}");
         if args.write_docs {
             let docs = gpo_core::embed::weights::repo_root().context("no repository root")?.join("docs").join("curves");
-            let json = serde_json::json!({ "task": task.id(), "split": args.split, "seeds": args.seeds, "points": all });
-            gpo_core::util::fs::write_atomic(&docs.join(format!("{}.json", task.id())), serde_json::to_string_pretty(&json)?.as_bytes())?;
+            let json =
+                serde_json::json!({ "task": task.id(), "split": args.split, "seeds": args.seeds, "points": all });
+            gpo_core::util::fs::write_atomic(
+                &docs.join(format!("{}.json", task.id())),
+                serde_json::to_string_pretty(&json)?.as_bytes(),
+            )?;
             let y = if task == gpo_core::data::Task::Gd4 { "accuracy" } else { "alignment" };
-            line_chart(&docs.join(format!("{}.svg", task.id())), &format!("{}: few-shot curve", task.title()), "context questions", y, &series, true)?;
+            line_chart(
+                &docs.join(format!("{}.svg", task.id())),
+                &format!("{}: few-shot curve", task.title()),
+                "context questions",
+                y,
+                &series,
+                true,
+            )?;
         }
     }
     Ok(())

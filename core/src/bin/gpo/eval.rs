@@ -70,8 +70,12 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     );
     let fold = Fold { survey: &survey, split: &split, config: &config };
     let episodes = test_episodes(&fold);
-    let population =
-        Population::from_respondents(&survey, &embeddings.offsets, &split.train, train_config.model.population_factors);
+    let population = Population::from_respondents(
+        &survey,
+        &embeddings.offsets,
+        &split.meta_train(),
+        train_config.model.population_factors,
+    );
     let runner = GpoRunner::new(model, embeddings.clone(), population, train_config.model.offset(), &device);
     let started = std::time::Instant::now();
     let gpo = evaluate(&survey, &episodes, &runner)?;

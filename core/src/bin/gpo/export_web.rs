@@ -87,6 +87,7 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
         let train: Vec<usize> = meta
             .train_respondents
             .iter()
+            .chain(&meta.validation_respondents)
             .map(|name| {
                 full.respondents
                     .iter()

@@ -147,6 +147,19 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Writes a table to docs/results/<name>.json and its section `<!-- name -->` of RESULTS.md.
+pub fn record(name: &str, table: &ResultTable, seconds: f64) -> anyhow::Result<()> {
+    let docs = docs_dir()?;
+    let json =
+        serde_json::json!({ "command": command_line(), "wall_seconds": seconds, "machine": machine(), "table": table });
+    let path = docs.join("results").join(format!("{name}.json"));
+    gpo_core::util::fs::write_atomic(&path, serde_json::to_string_pretty(&json)?.as_bytes())
+        .with_context(|| format!("writing {}", path.display()))?;
+    let section =
+        format!("Command: `{}` — {seconds:.0} s on {}.\n\n{}", command_line(), machine(), table.to_markdown());
+    replace_section(&docs.join("RESULTS.md"), name, &section)
+}
+
 fn docs_dir() -> anyhow::Result<PathBuf> {
     let root = gpo_core::embed::weights::repo_root().context("no repository root (Trunk.toml) above here")?;
     Ok(root.join("docs"))
