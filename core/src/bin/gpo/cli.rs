@@ -36,6 +36,8 @@ pub enum Command {
     Baselines(BaselinesArgs),
     /// Embed every (question, option) text of a task into the cache.
     Embed(EmbedArgs),
+    /// Embeddings of given texts, as JSON.
+    Encode(crate::embed::EncodeArgs),
     /// Meta-train GPO on one task, split and seed.
     Train(crate::train::TrainArgs),
     /// Score a trained model on its fold's test respondents, beside the baselines.

@@ -22,6 +22,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Data(args) => data::run(&cli.common, args),
         cli::Command::Baselines(args) => baselines::run(&cli.common, args),
         cli::Command::Embed(args) => embed::run(&cli.common, args),
+        cli::Command::Encode(args) => embed::encode(&cli.common, args),
         cli::Command::Train(args) => train::run(&cli.common, args),
         cli::Command::Eval(args) => eval::run(&cli.common, args),
         cli::Command::Reproduce(args) => reproduce::run(&cli.common, args),
