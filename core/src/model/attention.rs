@@ -21,7 +21,7 @@ pub struct ContextAttention {
 }
 
 /// Score given to padded context keys before the softmax (as Burn's own attention).
-const MASKED: f32 = -1.0e4;
+pub const MASKED: f32 = -1.0e4;
 
 impl ContextAttentionConfig {
     pub fn init(&self, device: &Device) -> ContextAttention {
@@ -38,17 +38,36 @@ impl ContextAttention {
     /// - `context_pad`: `[batch, c]`, true where the context slot is padding
     /// - output: `[batch, n, d_model]`
     pub fn forward(&self, queries: Tensor<3>, context: Tensor<3>, context_pad: Tensor<2, Bool>) -> Tensor<3> {
-        let [batch, n, d_model] = queries.dims();
-        let c = context.dims()[1];
-        let (h, d_head) = (self.heads, d_model / self.heads);
+        let q = self.query.forward(queries);
+        let k = self.key.forward(context.clone());
+        let v = self.value.forward(context);
+        // On a wgpu device, for inference, the project's own fused WGSL kernel (shaders/).
+        #[cfg(any(feature = "wgpu", feature = "webgpu"))]
+        if let Some(out) = super::wgsl::fused_context_attention(&q, &k, &v, &context_pad, self.heads, MASKED) {
+            return self.output.forward(out);
+        }
+        self.output.forward(attend(q, k, v, context_pad, self.heads))
+    }
+}
+
+/// Multi-head attention of projected queries over projected context keys and values, with
+/// Burn's tensor ops (the reference the WGSL kernel is tested against).
+///
+/// # Shapes
+/// - `q`: `[batch, n, d_model]`; `k`, `v`: `[batch, c, d_model]`; `context_pad`: `[batch, c]`
+/// - output: `[batch, n, d_model]`
+pub fn attend(q: Tensor<3>, k: Tensor<3>, v: Tensor<3>, context_pad: Tensor<2, Bool>, heads: usize) -> Tensor<3> {
+    {
+        let [batch, n, d_model] = q.dims();
+        let c = k.dims()[1];
+        let (h, d_head) = (heads, d_model / heads);
         let split = |x: Tensor<3>, len: usize| x.reshape([batch, len, h, d_head]).swap_dims(1, 2);
-        let q = split(self.query.forward(queries), n); // [b, h, n, dh]
-        let k = split(self.key.forward(context.clone()), c); // [b, h, c, dh]
-        let v = split(self.value.forward(context), c);
+        let q = split(q, n); // [b, h, n, dh]
+        let k = split(k, c); // [b, h, c, dh]
+        let v = split(v, c);
         let scores = q.matmul(k.swap_dims(2, 3)) / (d_head as f64).sqrt(); // [b, h, n, c]
         let mask = context_pad.reshape([batch, 1, 1, c]);
         let weights = softmax(scores.mask_fill(mask, MASKED), 3);
-        let out = weights.matmul(v).swap_dims(1, 2).reshape([batch, n, d_model]);
-        self.output.forward(out)
+        weights.matmul(v).swap_dims(1, 2).reshape([batch, n, d_model])
     }
 }

@@ -8,6 +8,8 @@ pub mod loss;
 pub mod population;
 pub mod predict;
 pub mod segments;
+#[cfg(any(feature = "wgpu", feature = "webgpu"))]
+pub mod wgsl;
 
 pub use batch::{EpisodeInput, GpoBatch, build_batch};
 pub use gpo::{Gpo, GpoConfig, GpoOutput};
