@@ -210,7 +210,8 @@ pub fn prediction_json(state: AppState) -> String {
             .iter()
             .filter_map(|&q| {
                 let forecast = prediction.forecast(q)?;
-                Some(PredictionRow { key: &view.survey.questions[q].key, probs: &forecast.probs, std: &forecast.std })
+                let key = &view.survey.questions.get(q)?.key;
+                Some(PredictionRow { key, probs: &forecast.probs, std: &forecast.std })
             })
             .collect();
         serde_json::to_string(&rows).unwrap_or_else(|_| "[]".into())

@@ -1,17 +1,20 @@
-//! The page: header, notices, then the loading screen, one clear error, or the survey with its
-//! side panel; the footer; and the latest prediction as JSON for tests.
+//! The page: header, notices, then the loading screen, one clear error, or (two tabs) the survey
+//! with its side panel or the question editor; the footer; and the latest prediction as JSON
+//! for tests.
 
 use leptos::prelude::*;
 
 use crate::actions::prediction_json;
 use crate::browser::install_panic_notice;
+use crate::components::editor::Editor;
 use crate::components::footer::Footer;
-use crate::components::header::Header;
+use crate::components::header::{Header, PageTabs};
 use crate::components::loading::Loading;
 use crate::components::notices::Notices;
 use crate::components::question_list::QuestionList;
 use crate::components::side_panel::SidePanel;
 use crate::components::survey_picker::SurveyPicker;
+use crate::editor_state::Tab;
 use crate::runtime;
 use crate::state::{AppState, Phase};
 
@@ -28,7 +31,14 @@ pub fn App() -> impl IntoView {
     let body = move || match state.phase.get() {
         Phase::Loading(progress) => Ok(view! { <Loading progress/> }.into_any()),
         Phase::Failed(error) => Err(error),
-        Phase::Ready => Ok(view! { <Survey/> }.into_any()),
+        Phase::Ready => Ok(view! {
+            <PageTabs/>
+            {move || match state.editor.tab.get() {
+                Tab::Survey => view! { <Survey/> }.into_any(),
+                Tab::Editor => view! { <Editor/> }.into_any(),
+            }}
+        }
+        .into_any()),
     };
     view! {
         <div class="page">

@@ -41,6 +41,21 @@ pub fn storage_keys() -> Vec<String> {
     (0..count).filter_map(|i| storage.key(i).ok().flatten()).collect()
 }
 
+/// The page address's `#fragment`, without the `#`.
+pub fn hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default().trim_start_matches('#').to_string()
+}
+
+/// Sets (or with "" clears) the address's `#fragment` without adding a history entry.
+pub fn set_hash(fragment: &str) {
+    let Some(window) = web_sys::window() else { return };
+    let Ok(history) = window.history() else { return };
+    let Ok(path) = window.location().pathname() else { return };
+    let search = window.location().search().unwrap_or_default();
+    let url = if fragment.is_empty() { format!("{path}{search}") } else { format!("{path}{search}#{fragment}") };
+    let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+}
+
 /// Offers `contents` as a file download (nothing is sent anywhere: a local object URL).
 pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), String> {
     let parts = js_sys::Array::new();

@@ -1,8 +1,10 @@
 //! Fetching the bundle at start-up: the manifest, then every file of the surveys a person can
-//! answer, each checked against the manifest's size and sha256. The encoder files (for a later
-//! editor) and the non-personal surveys are not downloaded.
+//! answer, each checked against the manifest's size and sha256. The encoder files and the
+//! surveys only the editor uses are downloaded later, when the editor needs them.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use gpo_core::export::bundle::{Manifest, SurveyEntry};
 
@@ -14,14 +16,78 @@ pub const BUNDLE_DIR: &str = "bundle";
 /// The verified bytes of the personal surveys, kept so a backend switch can rebuild the
 /// models without any network request.
 pub struct LoadedBundle {
+    pub manifest: Manifest,
+    /// The personal surveys, in the bundle's order.
     pub surveys: Vec<SurveyEntry>,
     files: HashMap<String, Vec<u8>>,
+    /// Surveys downloaded later for the editor's group predictions (kept like the others).
+    extra: RefCell<Vec<ExtraSurvey>>,
+}
+
+/// A survey the editor downloaded: its entry and the verified bytes of its three files.
+#[derive(Clone)]
+pub struct ExtraSurvey {
+    pub entry: SurveyEntry,
+    pub survey: Rc<Vec<u8>>,
+    pub embeddings: Rc<Vec<u8>>,
+    pub model: Rc<Vec<u8>>,
 }
 
 impl LoadedBundle {
     pub fn file(&self, name: &str) -> Result<&[u8], String> {
         self.files.get(name).map(|b| b.as_slice()).ok_or_else(|| format!("{name} was not downloaded"))
     }
+
+    /// Every survey of the bundle (personal or not), in the bundle's order.
+    pub fn all_surveys(&self) -> &[SurveyEntry] {
+        &self.manifest.surveys
+    }
+
+    pub fn extra_surveys(&self) -> Vec<ExtraSurvey> {
+        self.extra.borrow().clone()
+    }
+
+    pub fn add_extra(&self, survey: ExtraSurvey) {
+        let mut extra = self.extra.borrow_mut();
+        if !extra.iter().any(|e| e.entry.task == survey.entry.task) {
+            extra.push(survey);
+        }
+    }
+}
+
+/// Fetches one file of the bundle and checks it against the manifest; `on_bytes(so_far)`.
+pub async fn fetch_verified(manifest: &Manifest, name: &str, on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, String> {
+    let url = format!("{BUNDLE_DIR}/{name}");
+    let bytes = fetch_bytes(&url, on_bytes).await?;
+    manifest.verify(name, &bytes).map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+/// Downloads the files of an editor-only survey (`on_progress` as for the bundle).
+pub async fn fetch_extra(
+    manifest: &Manifest,
+    entry: &SurveyEntry,
+    mut on_progress: impl FnMut(Progress),
+) -> Result<ExtraSurvey, String> {
+    let names = [entry.survey.clone(), entry.embeddings.clone(), entry.model.clone()];
+    let mut total = 0;
+    for name in &names {
+        total += manifest.entry(name).map_err(|e| e.to_string())?.bytes;
+    }
+    let mut done = 0;
+    let mut files = Vec::new();
+    for name in names {
+        let bytes = fetch_verified(manifest, &name, |so_far| {
+            on_progress(Progress { loaded: (done + so_far).min(total), total: Some(total), file: name.clone() })
+        })
+        .await?;
+        done += bytes.len() as u64;
+        files.push(Rc::new(bytes));
+    }
+    let model = files.pop().unwrap_or_default();
+    let embeddings = files.pop().unwrap_or_default();
+    let survey = files.pop().unwrap_or_default();
+    Ok(ExtraSurvey { entry: entry.clone(), survey, embeddings, model })
 }
 
 /// Download progress: bytes so far and in all (known once the manifest is in).
@@ -51,15 +117,13 @@ pub async fn load_bundle(mut on_progress: impl FnMut(Progress)) -> Result<Loaded
     let mut files = HashMap::new();
     let mut done = 0;
     for name in names {
-        let url = format!("{BUNDLE_DIR}/{name}");
-        let bytes = fetch_bytes(&url, |so_far| {
+        let bytes = fetch_verified(&manifest, &name, |so_far| {
             on_progress(Progress { loaded: (done + so_far).min(total), total: Some(total), file: name.clone() })
         })
         .await?;
-        manifest.verify(&name, &bytes).map_err(|e| e.to_string())?;
         done += bytes.len() as u64;
         files.insert(name, bytes);
     }
     on_progress(Progress { loaded: total, total: Some(total), file: String::new() });
-    Ok(LoadedBundle { surveys, files })
+    Ok(LoadedBundle { manifest, surveys, files, extra: RefCell::new(Vec::new()) })
 }

@@ -1,4 +1,5 @@
-//! Downloading the bundle's files with progress (streamed, so the progress bar moves).
+//! Downloading the bundle's files with progress (streamed, so the progress bar moves), into one
+//! buffer of the announced size.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -29,7 +30,9 @@ pub async fn fetch_bytes(url: &str, mut on_chunk: impl FnMut(u64)) -> Result<Vec
         return Ok(bytes);
     };
     let reader = ReadableStreamDefaultReader::new(&body).map_err(js_error)?;
-    let mut bytes = Vec::new();
+    // One buffer of the announced size (the MiniLM weights are 45 MB): no regrowth copies.
+    let announced = response.headers().get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
+    let mut bytes = Vec::with_capacity(announced.unwrap_or(0).min(1 << 30));
     loop {
         let chunk: ReadableStreamReadResult =
             JsFuture::from(reader.read()).await.map_err(|e| format!("{url}: {}", js_error(e)))?.unchecked_into();

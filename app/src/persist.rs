@@ -27,7 +27,7 @@ fn set_aside(key: &str, value: &str) -> Result<String, String> {
     Ok(aside)
 }
 
-fn set_aside_notice(key: &str, value: &str, what: &str, why: &str) -> String {
+pub fn set_aside_notice(key: &str, value: &str, what: &str, why: &str) -> String {
     match set_aside(key, value) {
         Ok(aside) => format!("{what} could not be used ({why}); it was set aside in localStorage as \"{aside}\"."),
         Err(e) => {

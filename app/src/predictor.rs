@@ -41,6 +41,10 @@ async fn run(state: AppState) {
         let started = now_ms();
         let result = engine.predict(survey, &chosen, targets.clone()).await;
         let predict_ms = now_ms() - started;
+        // The survey's questions changed meanwhile (a custom question): a newer run is queued.
+        if state.current_view().is_none_or(|now| !Arc::ptr_eq(&now, &view)) {
+            continue;
+        }
         match result {
             Ok(prediction) => {
                 let mut forecasts = vec![None; view.survey.questions.len()];

@@ -8,8 +8,13 @@ use leptos::prelude::*;
 
 use crate::answers::AnswerBook;
 use crate::backend::{self, BackendChoice, BackendInfo};
+use crate::browser::hash;
 use crate::bundle::{LoadedBundle, load_bundle};
+use crate::custom_store;
+use crate::editor_actions;
+use crate::editor_state::Tab;
 use crate::engine::Engine;
+use crate::group_predict;
 use crate::persist;
 use crate::predictor;
 use crate::state::{AppState, Level, Phase};
@@ -21,12 +26,14 @@ async fn build_engine(state: AppState, bundle: &LoadedBundle, choice: BackendCho
     if let Some(note) = note {
         state.notify(Level::Info, note);
     }
-    match Engine::build(bundle, &device, info.clone()) {
+    // The person's own questions join every survey (read now: they may change while waiting).
+    let custom = state.editor.embedded();
+    match Engine::build(bundle, &device, info.clone(), &custom) {
         Ok(engine) => Ok(engine),
         Err(error) if info.gpu => {
             backend::retire_webgpu(&error);
             state.notify(Level::Warning, format!("WebGPU could not load the model ({error}); GPO runs on the CPU."));
-            Engine::build(bundle, &Device::flex(), BackendInfo::cpu())
+            Engine::build(bundle, &Device::flex(), BackendInfo::cpu(), &custom)
         }
         Err(error) => Err(error),
     }
@@ -45,6 +52,11 @@ pub async fn start(state: AppState) {
             return;
         }
     };
+    let (custom, notices) = custom_store::load(&bundle.manifest);
+    for notice in notices {
+        state.notify(Level::Warning, notice);
+    }
+    state.editor.custom.set(custom);
     let engine = match build_engine(state, &bundle, choice).await {
         Ok(engine) => engine,
         Err(error) => {
@@ -52,7 +64,7 @@ pub async fn start(state: AppState) {
             return;
         }
     };
-    let views = engine.views(&bundle);
+    let views = engine.views();
     let tasks: Vec<String> = views.iter().map(|v| v.task.clone()).collect();
     for notice in persist::set_aside_foreign(&tasks) {
         state.notify(Level::Warning, notice);
@@ -77,6 +89,9 @@ pub async fn start(state: AppState) {
     state.current.set(current.unwrap_or(0));
     state.phase.set(Phase::Ready);
     predictor::request(state);
+    if hash() == "editor" {
+        editor_actions::show_tab(state, Tab::Editor);
+    }
 }
 
 /// Rebuilds the models on the backend `choice` asks for (from the bytes already downloaded).
@@ -87,7 +102,12 @@ async fn rebuild(state: AppState, choice: BackendChoice) {
         Ok(engine) => {
             state.backend.set(Some(engine.backend.clone()));
             state.engine.set_value(Some(Rc::new(engine)));
+            // Questions saved while the models were being rebuilt join them now.
+            editor_actions::sync_custom(state);
+            // The encoder lived on the previous device: it is loaded again when needed.
+            editor_actions::drop_encoder(state);
             predictor::request(state);
+            group_predict::request(state);
         }
         Err(error) => state.notify(Level::Error, format!("GPO could not be restarted: {error}")),
     }

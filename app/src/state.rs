@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use crate::answers::{AnswerBook, Forecast, SurveyAnswers};
 use crate::backend::{BackendChoice, BackendInfo};
 use crate::bundle::{LoadedBundle, Progress};
+use crate::editor_state::EditorState;
 use crate::engine::{Engine, SurveyView};
 use crate::list::ListState;
 
@@ -99,6 +100,7 @@ pub struct AppState {
     /// The question "most informative" picked last.
     pub picked: RwSignal<Option<(usize, usize)>>,
     pub list: ListState,
+    pub editor: EditorState,
     pub bundle: StoredValue<Option<Rc<LoadedBundle>>, LocalStorage>,
     pub engine: StoredValue<Option<Rc<Engine>>, LocalStorage>,
     pub queue: StoredValue<PredictQueue, LocalStorage>,
@@ -121,6 +123,7 @@ impl AppState {
             notices: RwSignal::new(Vec::new()),
             picked: RwSignal::new(None),
             list: ListState::new(),
+            editor: EditorState::new(),
             bundle: StoredValue::new_local(None),
             engine: StoredValue::new_local(None),
             queue: StoredValue::new_local(PredictQueue::default()),

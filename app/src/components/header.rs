@@ -1,5 +1,9 @@
 use leptos::prelude::*;
 
+use crate::editor_actions::show_tab;
+use crate::editor_state::Tab;
+use crate::state::AppState;
+
 #[component]
 pub fn Header() -> impl IntoView {
     view! {
@@ -11,5 +15,31 @@ pub fn Header() -> impl IntoView {
                 <strong>"Nothing you type leaves this browser."</strong>
             </p>
         </header>
+    }
+}
+
+/// The page's two parts: answering the surveys, and the question editor.
+#[component]
+pub fn PageTabs() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    let tab = state.editor.tab;
+    let button = move |which: Tab, id: &'static str, label: &'static str| {
+        view! {
+            <button
+                type="button"
+                class="page-tab"
+                class:selected=move || tab.get() == which
+                data-testid=id
+                aria-pressed=move || (tab.get() == which).to_string()
+                on:click=move |_| show_tab(state, which)
+            >
+                {label}
+            </button>
+        }
+    };
+    view! {
+        <nav class="page-tabs" aria-label="Parts of the page">
+            {button(Tab::Survey, "tab-survey", "Answer surveys")} {button(Tab::Editor, "tab-editor", "Write a question")}
+        </nav>
     }
 }

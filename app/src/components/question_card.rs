@@ -36,6 +36,7 @@ pub fn QuestionCard(survey: usize, question: usize, visible: Memo<Vec<(usize, us
     let Some(item) = view.survey.questions.get(question).cloned() else {
         return ().into_any();
     };
+    let custom = view.is_custom(question);
     let task = view.task.clone();
     let choice = Memo::new(move |_| state.book.with(|b| b.get(&task).and_then(|a| a.get(question).cloned())));
     // Answered: the prediction kept from before the answer; else the latest one.
@@ -84,6 +85,7 @@ pub fn QuestionCard(survey: usize, question: usize, visible: Memo<Vec<(usize, us
                         data-option=i
                         aria-pressed=move || if pressed() { "true" } else { "false" }
                         on:click=move |_| respond(Some(i))
+                        dir="auto"
                     >
                         {text.clone()}
                     </button>
@@ -108,10 +110,11 @@ pub fn QuestionCard(survey: usize, question: usize, visible: Memo<Vec<(usize, us
             data-testid="question"
             data-key=item.key.clone()
             data-state=card_state
+            data-custom=custom.to_string()
         >
             <header class="card-head">
-                <h3 id=title_id>{item.text.clone()}</h3>
-                <span class="question-key">{item.key.clone()}</span>
+                <h3 id=title_id dir="auto">{item.text.clone()}</h3>
+                <span class="question-key">{if custom { "your question".to_string() } else { item.key.clone() }}</span>
             </header>
             <ul class="options" role="list">{rows}</ul>
             <footer class="card-foot">
