@@ -1,5 +1,5 @@
-// GPO's predictions from the native command line (`gpo predict`), the reference the page must
-// equal: same bundle, same answers.
+// The native command line as the reference the page must equal: GPO's predictions
+// (`gpo predict`: same bundle, same answers) and MiniLM embeddings (`gpo encode`: same texts).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
@@ -26,4 +26,14 @@ export async function nativePredict(task, answers) {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/// Native `gpo encode` of `texts`: {vectors: [[…384]], truncated: [indices]}.
+export async function nativeEncode(texts) {
+  const args = ['encode', '--device', 'cpu', ...texts.flatMap((text) => ['--text', text])];
+  const { stdout } = await run(GPO, args, {
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+  });
+  return JSON.parse(stdout);
 }
