@@ -36,8 +36,8 @@ fn EncoderStatusView() -> impl IntoView {
         }
         EncoderStatus::Ready => view! {
             <p class="small muted">
-                "The encoder runs in this page (" {move || editor.encoder_backend.get()}
-                "): your questions never leave the browser."
+                "The encoder runs in this page, on " {move || editor.encoder_backend.get()}
+                ": your questions never leave the browser."
             </p>
         }
         .into_any(),

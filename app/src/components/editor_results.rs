@@ -80,6 +80,10 @@ pub fn EditorResults() -> impl IntoView {
             <h2 class="selected-question" dir="auto" data-testid="editor-selected" data-key=q.key.clone()>
                 {q.draft.text.clone()}
             </h2>
+            <p class="muted small">
+                "A new question has no survey statistics (no prior): GPO predicts it from its wording and each "
+                "group's real answers to the survey's questions."
+            </p>
             <ul class="notes" role="list">{notes}</ul>
             <YouCard options/>
             <GroupCompare options/>

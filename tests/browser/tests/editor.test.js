@@ -60,10 +60,21 @@ describe('question editor (CPU)', () => {
   it('loads the encoder only when the editor is first opened, with a progress bar', async () => {
     const fetched = () => browser.requests.map((r) => r.url).filter((u) => /minilm|tokenizer/.test(u));
     assert.deepEqual(fetched(), [], 'nothing of the encoder before the editor is opened');
+    // Every state the encoder's status shows, and whether its progress bar moved.
+    await page.evaluate(() => {
+      window.__editorSeen = { states: [], progress: [] };
+      new MutationObserver(() => {
+        const status = document.querySelector('[data-testid=editor-status]');
+        const bar = document.querySelector('[data-testid=editor-progress]');
+        if (status && window.__editorSeen.states.at(-1) !== status.dataset.state) window.__editorSeen.states.push(status.dataset.state);
+        if (bar) window.__editorSeen.progress.push(Number(bar.value) / Number(bar.max));
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
     await page.getByTestId('tab-editor').click();
-    await page.getByTestId('editor-progress').waitFor();
-    assert.equal(await page.getByTestId('editor-status').getAttribute('data-state'), 'loading');
     await page.waitForSelector('[data-testid=editor-status][data-state=ready]', { timeout: 180_000 });
+    const seen = await page.evaluate(() => window.__editorSeen);
+    assert.deepEqual(seen.states, ['loading', 'ready']);
+    assert.ok(seen.progress.some((p) => p > 0 && p < 1), `the progress bar moved (${seen.progress.length} updates)`);
     const files = fetched();
     assert.ok(files.some((u) => u.endsWith('minilm.f16.safetensors')), files.join('\n'));
     assert.ok(files.some((u) => u.endsWith('tokenizer.json')), files.join('\n'));
