@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use gpo_core::eval::factor::FactorMethod;
+use gpo_core::eval::gpo::AsNewQuestions;
 use gpo_core::eval::knn::KnnMethod;
 use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::eval::ridge::RidgeMethod;
@@ -34,6 +35,11 @@ pub struct EvalArgs {
     pub selection: Selection,
     #[arg(long)]
     pub json: bool,
+    /// Score GPO as if every target were a new question (its prior and factor statistics
+    /// hidden, as for a question written in the page's editor), beside the baselines that need
+    /// no such statistics (uniform, ridge, kNN).
+    #[arg(long)]
+    pub new_questions: bool,
 }
 
 pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
@@ -78,16 +84,23 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     );
     let runner = GpoRunner::new(model, embeddings.clone(), population, train_config.model.offset(), &device);
     let started = std::time::Instant::now();
-    let gpo = evaluate(&survey, &episodes, &runner)?;
+    let gpo = if args.new_questions {
+        evaluate(&survey, &episodes, &AsNewQuestions(&runner))?
+    } else {
+        evaluate(&survey, &episodes, &runner)?
+    };
     let gpo_seconds = started.elapsed().as_secs_f64();
-    let baselines: Vec<Box<dyn Method>> = vec![
+    let mut baselines: Vec<Box<dyn Method>> = vec![
         Box::new(UniformMethod),
-        Box::new(PriorMethod),
         Box::new(RidgeMethod { embeddings: &embeddings }),
         Box::new(KnnMethod::new(&embeddings)),
-        Box::new(FactorMethod::new(&survey)),
     ];
-    let mut rows = vec![("gpo".to_string(), gpo)];
+    if !args.new_questions {
+        baselines.insert(1, Box::new(PriorMethod));
+        baselines.push(Box::new(FactorMethod::new(&survey)));
+    }
+    let name = if args.new_questions { "gpo-new" } else { "gpo" };
+    let mut rows = vec![(name.to_string(), gpo)];
     for method in &baselines {
         let predictor = method.build(&fold)?;
         rows.push((method.name(), evaluate(&survey, &episodes, predictor.as_ref())?));
