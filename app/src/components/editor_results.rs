@@ -82,7 +82,9 @@ pub fn EditorResults() -> impl IntoView {
             </h2>
             <p class="muted small">
                 "A new question has no survey statistics (no prior): GPO predicts it from its wording and each "
-                "group's real answers to the survey's questions."
+                "group's real answers to the survey's questions. Measured on held-out questions, this is "
+                "little better than uniform for OpinionQA groups (docs/RESULTS.md): read differences "
+                "between groups here with care."
             </p>
             <ul class="notes" role="list">{notes}</ul>
             <YouCard options/>
