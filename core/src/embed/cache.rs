@@ -17,6 +17,7 @@ use half::f16;
 use sha2::{Digest, Sha256};
 
 use super::EmbedError;
+use crate::util::digest::{seal, unseal};
 
 const MAGIC: &[u8; 8] = b"GPOEMB01";
 const VERSION: u32 = 1;
@@ -121,8 +122,7 @@ impl EmbeddingStore {
                 self.vectors.iter().for_each(|v| out.extend_from_slice(&f16::from_f32(*v).to_le_bytes()))
             }
         }
-        let checksum = Sha256::digest(&out);
-        out.extend_from_slice(&checksum);
+        seal(&mut out);
         out
     }
 
@@ -132,10 +132,7 @@ impl EmbeddingStore {
         if bytes.len() < 8 + 4 + 4 + 4 + 8 + 32 + 2 + 32 || &bytes[..8] != MAGIC {
             return Err(bad("not an embedding cache (bad magic or too short)".into()));
         }
-        let (body, checksum) = bytes.split_at(bytes.len() - 32);
-        if Sha256::digest(body).as_slice() != checksum {
-            return Err(bad("checksum mismatch (truncated or corrupted)".into()));
-        }
+        let body = unseal(bytes).ok_or_else(|| bad("checksum mismatch (truncated or corrupted)".into()))?;
         let mut at = 8;
         let mut take = |n: usize| -> Result<&[u8], EmbedError> {
             let slice = body.get(at..at + n).ok_or_else(|| bad("truncated header".into()))?;

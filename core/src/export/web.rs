@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::bundle::{
-    BUNDLE_FORMAT, BUNDLE_VERSION, EncoderEntry, FileEntry, Manifest, SurveyEntry, WebGroup, WebSurvey, sha256_hex,
+    BUNDLE_FORMAT, BUNDLE_VERSION, EncoderEntry, FileEntry, Manifest, SurveyEntry, WebGroup, WebSurvey,
 };
 use crate::data::{RespondentKind, Survey};
+use crate::util::digest::sha256_hex;
 use crate::util::fs::write_atomic;
 
 /// Files collected before they are written.

@@ -7,8 +7,8 @@
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
+use crate::util::digest::{seal, unseal};
 use crate::util::rng::Rng;
 
 const MAGIC: &[u8; 8] = b"GPOCKPT1";
@@ -69,8 +69,7 @@ impl Checkpoint {
             out.extend_from_slice(&(blob.len() as u64).to_le_bytes());
             out.extend_from_slice(blob);
         }
-        let checksum = Sha256::digest(&out);
-        out.extend_from_slice(&checksum);
+        seal(&mut out);
         out
     }
 
@@ -80,10 +79,7 @@ impl Checkpoint {
         if bytes.len() < 8 + 32 || &bytes[..8] != MAGIC {
             return Err(bad("not a GPO checkpoint"));
         }
-        let (body, checksum) = bytes.split_at(bytes.len() - 32);
-        if Sha256::digest(body).as_slice() != checksum {
-            return Err(bad("checksum mismatch (truncated or corrupted)"));
-        }
+        let body = unseal(bytes).ok_or_else(|| bad("checksum mismatch (truncated or corrupted)"))?;
         let mut at = 8;
         let mut blobs = Vec::new();
         for _ in 0..4 {

@@ -1,5 +1,7 @@
-//! Small shared helpers: a seeded random generator, summary statistics, atomic file writes.
+//! Small shared helpers: a seeded random generator, summary statistics, atomic file writes,
+//! sha256 digests.
 
+pub mod digest;
 pub mod fs;
 pub mod linalg;
 pub mod rng;
