@@ -10,14 +10,12 @@ use gpo_core::export::model::load_model;
 use gpo_core::model::{GpoRunner, Population};
 
 use crate::chart::{Series, line_chart};
-use crate::cli::{Common, Selection};
+use crate::cli::{Common, FoldArgs, Selection};
 
 #[derive(Args)]
 pub struct ActiveArgs {
-    #[arg(long, default_value_t = 0.6)]
-    pub split: f64,
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub fold: FoldArgs,
     /// Questions asked, one at a time.
     #[arg(long, default_value_t = 30)]
     pub answers: usize,
@@ -35,12 +33,12 @@ pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
     let task = Task::Gd4;
     let device = burn::prelude::Device::flex();
     let survey = crate::cli::load(common, task, &Selection::default())?;
-    let dir = crate::train::default_model_dir(common, task.id(), args.split, args.seed)?;
+    let dir = crate::train::default_model_dir(common, task.id(), args.fold.split, args.fold.seed)?;
     let (model, config, meta) = load_model(&dir, &device)
         .with_context(|| format!("no model in {} — run `gpo reproduce --task gd4` first", dir.display()))?;
     let format = gpo_core::embed::TextFormat::parse(&meta.format).context("unknown text format")?;
     let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
-    let split = protocol::split(&survey, &ProtocolConfig::new(args.split, args.seed))?;
+    let split = protocol::split(&survey, &ProtocolConfig::new(args.fold.split, args.fold.seed))?;
     let population = Population::from_respondents(
         &survey,
         &embeddings.offsets,
@@ -49,7 +47,7 @@ pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
     );
     let runner = GpoRunner::new(model, embeddings, population, config.model.offset(), &device);
     let people: Vec<usize> = split.test.iter().copied().take(args.people).collect();
-    let curve = experiment::run(&runner, &survey, &people, args.answers, args.held_out, args.seed);
+    let curve = experiment::run(&runner, &survey, &people, args.answers, args.held_out, args.fold.seed);
     println!(
         "answers | most informative | random   ({} people, {} held-out questions each)",
         curve.respondents, curve.held_out

@@ -20,9 +20,13 @@ pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
             methods.push(Box::new(KnnMethod::new(embeddings)));
         }
         let methods: Vec<&dyn Method> = methods.iter().map(|m| m.as_ref()).collect();
-        let table = run_methods(&survey, &methods, &args.splits, &args.seeds, |method, split, seed, score| {
-            eprintln!("{task} {method:>8} split {split} seed {seed}: {:.4} over {} pairs", score.value, score.pairs);
-        })?;
+        let table =
+            run_methods(&survey, &methods, &args.folds.splits, &args.folds.seeds, |method, split, seed, score| {
+                eprintln!(
+                    "{task} {method:>8} split {split} seed {seed}: {:.4} over {} pairs",
+                    score.value, score.pairs
+                );
+            })?;
         if args.json {
             println!("{}", serde_json::to_string(&table)?);
         } else {

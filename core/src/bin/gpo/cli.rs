@@ -190,15 +190,32 @@ impl Selection {
     }
 }
 
+/// The protocol's folds a command runs over: meta-train fractions × seeds.
 #[derive(Args)]
-pub struct BaselinesArgs {
-    #[arg(long)]
-    pub task: TaskChoice,
+pub struct FoldsArgs {
     /// Meta-train fractions.
     #[arg(long, value_delimiter = ',', default_values_t = vec![0.4, 0.6, 0.8])]
     pub splits: Vec<f64>,
     #[arg(long, value_delimiter = ',', default_values_t = vec![0u64, 1, 2])]
     pub seeds: Vec<u64>,
+}
+
+/// One fold of the protocol.
+#[derive(Args)]
+pub struct FoldArgs {
+    /// Meta-train fraction of the respondents.
+    #[arg(long, default_value_t = 0.6)]
+    pub split: f64,
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+#[derive(Args)]
+pub struct BaselinesArgs {
+    #[arg(long)]
+    pub task: TaskChoice,
+    #[command(flatten)]
+    pub folds: FoldsArgs,
     #[command(flatten)]
     pub selection: Selection,
     /// Print the table as JSON.

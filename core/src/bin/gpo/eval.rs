@@ -13,16 +13,14 @@ use gpo_core::eval::score::evaluate;
 use gpo_core::export::model::load_model;
 use gpo_core::model::{GpoRunner, Population};
 
-use crate::cli::{Common, DeviceArg, Selection, TaskChoice};
+use crate::cli::{Common, DeviceArg, FoldArgs, Selection, TaskChoice};
 
 #[derive(Args)]
 pub struct EvalArgs {
     #[arg(long)]
     pub task: TaskChoice,
-    #[arg(long, default_value_t = 0.6)]
-    pub split: f64,
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub fold: FoldArgs,
     /// The model folder (default: <cache>/models/<task>-<split>-<seed>).
     #[arg(long)]
     pub model_dir: Option<PathBuf>,
@@ -48,25 +46,25 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     let task = tasks[0];
     let dir = match &args.model_dir {
         Some(dir) => dir.clone(),
-        None => crate::train::default_model_dir(common, task.id(), args.split, args.seed)?,
+        None => crate::train::default_model_dir(common, task.id(), args.fold.split, args.fold.seed)?,
     };
     let device = args.device.init()?;
     let (model, train_config, meta) = load_model(&dir, &device)?;
     anyhow::ensure!(
-        meta.task == task.id() && meta.split == args.split && meta.seed == args.seed,
+        meta.task == task.id() && meta.split == args.fold.split && meta.seed == args.fold.seed,
         "{} was trained on {} split {} seed {}, not {task} split {} seed {}",
         dir.display(),
         meta.task,
         meta.split,
         meta.seed,
-        args.split,
-        args.seed
+        args.fold.split,
+        args.fold.seed
     );
     let survey = crate::cli::load(common, task, &args.selection)?;
     let format = gpo_core::embed::TextFormat::parse(&meta.format)
         .ok_or_else(|| anyhow::anyhow!("{}: unknown text format {}", dir.display(), meta.format))?;
     let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
-    let mut config = ProtocolConfig::new(args.split, args.seed);
+    let mut config = ProtocolConfig::new(args.fold.split, args.fold.seed);
     config.context = args.context;
     let split = protocol::split(&survey, &config)?;
     let names: Vec<String> = split.train.iter().map(|&i| survey.respondents[i].name.clone()).collect();
@@ -108,14 +106,14 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     if args.json {
         let json: Vec<serde_json::Value> = rows
             .iter()
-            .map(|(m, s)| serde_json::json!({"method": m, "split": args.split, "seed": args.seed, "value": s.value, "loglik": s.loglik, "pairs": s.pairs}))
+            .map(|(m, s)| serde_json::json!({"method": m, "split": args.fold.split, "seed": args.fold.seed, "value": s.value, "loglik": s.loglik, "pairs": s.pairs}))
             .collect();
         println!("{}", serde_json::to_string(&json)?);
     } else {
         println!(
             "{task}, split {}, seed {}: {} test respondents, {} context questions each",
-            args.split,
-            args.seed,
+            args.fold.split,
+            args.fold.seed,
             split.test.len(),
             args.context
         );

@@ -16,17 +16,15 @@ use gpo_core::eval::run::{Method, PriorMethod, UniformMethod, run_methods};
 use gpo_core::eval::table::ResultTable;
 use serde::Serialize;
 
-use crate::cli::{Common, Selection, TaskChoice};
+use crate::cli::{Common, FoldsArgs, Selection, TaskChoice};
 use crate::train::TrainSettings;
 
 #[derive(Args)]
 pub struct ReproduceArgs {
     #[arg(long, default_value = "all")]
     pub task: TaskChoice,
-    #[arg(long, value_delimiter = ',', default_values_t = vec![0.4, 0.6, 0.8])]
-    pub splits: Vec<f64>,
-    #[arg(long, value_delimiter = ',', default_values_t = vec![0u64, 1, 2])]
-    pub seeds: Vec<u64>,
+    #[command(flatten)]
+    pub folds: FoldsArgs,
     #[command(flatten)]
     pub settings: TrainSettings,
     #[command(flatten)]
@@ -103,7 +101,7 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
         ];
         let mut all: Vec<&dyn Method> = methods.iter().map(|m| m.as_ref()).collect();
         all.push(&gpo);
-        let table = run_methods(&survey, &all, &args.splits, &args.seeds, |method, split, seed, score| {
+        let table = run_methods(&survey, &all, &args.folds.splits, &args.folds.seeds, |method, split, seed, score| {
             bar.println(format!("{task} split {split} seed {seed} {method:>8}: {:.4}", score.value));
         })?;
         bar.finish_and_clear();

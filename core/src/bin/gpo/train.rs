@@ -10,7 +10,7 @@ use gpo_core::train::trainer::{TrainData, TrainRun, train};
 use gpo_core::train::{SamplingConfig, SamplingMode, TrainConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{Common, DeviceArg, Selection, TaskChoice};
+use crate::cli::{Common, DeviceArg, FoldArgs, Selection, TaskChoice};
 
 /// GPO's architecture and training settings (shared by train and reproduce).
 #[derive(Args, Clone, Debug)]
@@ -111,11 +111,8 @@ impl TrainSettings {
 pub struct TrainArgs {
     #[arg(long)]
     pub task: TaskChoice,
-    /// Meta-train fraction of the respondents.
-    #[arg(long, default_value_t = 0.6)]
-    pub split: f64,
-    #[arg(long, default_value_t = 0)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub fold: FoldArgs,
     #[command(flatten)]
     pub settings: TrainSettings,
     #[command(flatten)]
@@ -154,18 +151,18 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     let task = tasks[0];
     let survey = crate::cli::load(common, task, &args.selection)?;
     let embeddings = crate::embed::task_embeddings(common, &survey, args.settings.format)?;
-    let split = protocol::split(&survey, &ProtocolConfig::new(args.split, args.seed))?;
-    let config = args.settings.config(args.seed, task)?;
+    let split = protocol::split(&survey, &ProtocolConfig::new(args.fold.split, args.fold.seed))?;
+    let config = args.settings.config(args.fold.seed, task)?;
     let device = args.settings.device.init()?;
     let out = match &args.out {
         Some(dir) => dir.clone(),
-        None => default_model_dir(common, task.id(), args.split, args.seed)?,
+        None => default_model_dir(common, task.id(), args.fold.split, args.fold.seed)?,
     };
     let checkpoint = args.checkpoint.clone().unwrap_or_else(|| out.join("checkpoint.gpockpt"));
     eprintln!(
         "training GPO on {task} (split {}, seed {}): {} training and {} validation respondents, {} on {}",
-        args.split,
-        args.seed,
+        args.fold.split,
+        args.fold.seed,
         split.train.len(),
         split.validation.len(),
         config.model,
@@ -195,8 +192,8 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     let meta = ModelMeta {
         task: task.id().into(),
         format: args.settings.format.id().into(),
-        split: args.split,
-        seed: args.seed,
+        split: args.fold.split,
+        seed: args.fold.seed,
         train_respondents: names(&split.train),
         validation_respondents: names(&split.validation),
         best_step: outcome.best_step,
