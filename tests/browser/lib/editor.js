@@ -92,9 +92,10 @@ export function cosine(a, b) {
   return dot / Math.sqrt(na * nb);
 }
 
-export function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+/// Per text: the cosine between the page's embedding (`readEmbedding`) and native `gpo encode`'s.
+export function nativeCosines(embedding, native) {
+  const dim = embedding.vectors.length / embedding.texts.length;
+  return native.vectors.map((v, i) => cosine(embedding.vectors.slice(i * dim, (i + 1) * dim), v));
 }
 
 export async function millis(page, testId) {

@@ -155,3 +155,8 @@ export function maxDifference(a, b, field = 'probs') {
   }
   return worst;
 }
+
+export function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { launch, openApp, startServer } from '../lib/harness.js';
-import { cosine, millis, readEmbedding, readGrid, writeQuestion } from '../lib/editor.js';
+import { millis, nativeCosines, readEmbedding, readGrid, writeQuestion } from '../lib/editor.js';
 import { nativeEncode } from '../lib/native.js';
 
 const QUESTION = 'How much do you trust scientists to act in the best interests of the public?';
@@ -38,7 +38,7 @@ describe('question editor (WebGPU, SwiftShader)', () => {
       const embedding = await readEmbedding(page);
       assert.equal(embedding.key, key);
       const native = await nativeEncode(embedding.texts);
-      const cosines = native.vectors.map((v, i) => cosine(embedding.vectors.slice(i * 384, (i + 1) * 384), v));
+      const cosines = nativeCosines(embedding, native);
       console.log(`# WebGPU page vs native embeddings: min cosine ${Math.min(...cosines).toFixed(6)}`);
       for (const c of cosines) assert.ok(c >= 0.999, `cosine ${c}`);
       // A second question: the timings after warm-up (SwiftShader: correctness, not speed).

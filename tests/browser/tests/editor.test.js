@@ -6,12 +6,19 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { launch, openApp, readPrediction, startServer, storedAnswers, waitForPrediction } from '../lib/harness.js';
 import {
-  cosine,
-  fillForm,
+  launch,
   median,
+  openApp,
+  readPrediction,
+  startServer,
+  storedAnswers,
+  waitForPrediction,
+} from '../lib/harness.js';
+import {
+  fillForm,
   millis,
+  nativeCosines,
   problems,
   readEmbedding,
   readGrid,
@@ -193,7 +200,7 @@ describe('question editor (CPU)', () => {
     assert.deepEqual(embedding.texts, OPTIONS.map((o) => `${QUESTION}\nAnswer: ${o}`), 'core\'s "qa" text format');
     const native = await nativeEncode(embedding.texts);
     assert.equal(embedding.vectors.length, OPTIONS.length * 384);
-    const cosines = native.vectors.map((v, i) => cosine(embedding.vectors.slice(i * 384, (i + 1) * 384), v));
+    const cosines = nativeCosines(embedding, native);
     console.log(`# page vs native embeddings: min cosine ${Math.min(...cosines).toFixed(6)}`);
     for (const c of cosines) assert.ok(c >= 0.999, `cosine ${c}`);
   });
@@ -208,7 +215,7 @@ describe('question editor (CPU)', () => {
     assert.ok(embedding.texts.every((t, i) => t.endsWith(`Answer: ${['Better', 'Worse', 'About the same'][i]}`)));
     const native = await nativeEncode(embedding.texts);
     assert.deepEqual(native.truncated, [], 'what was embedded fits the token limit');
-    const cosines = native.vectors.map((v, i) => cosine(embedding.vectors.slice(i * 384, (i + 1) * 384), v));
+    const cosines = nativeCosines(embedding, native);
     for (const c of cosines) assert.ok(c >= 0.999, `trimmed text: cosine ${c}`);
     // An option over the limit is cut at its end, and said so.
     const option = 'Something else entirely, '.repeat(80);
@@ -226,7 +233,7 @@ describe('question editor (CPU)', () => {
     for (const card of await readGrid(page)) assertDistribution(card.probs, 3, card.label);
     const native = await nativeEncode((await readEmbedding(page)).texts);
     const embedding = await readEmbedding(page);
-    const cosines = native.vectors.map((v, i) => cosine(embedding.vectors.slice(i * 384, (i + 1) * 384), v));
+    const cosines = nativeCosines(embedding, native);
     for (const c of cosines) assert.ok(c >= 0.999, `emoji/RTL: cosine ${c}`);
     assert.deepEqual(browser.pageErrors, []);
   });

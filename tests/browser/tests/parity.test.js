@@ -7,6 +7,7 @@ import {
   answerSeveral,
   launch,
   maxDifference,
+  median,
   openApp,
   readPrediction,
   startServer,
@@ -15,11 +16,6 @@ import {
 import { nativePredict } from '../lib/native.js';
 
 const TOLERANCE = 1e-4;
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 describe('CPU backend', () => {
   let server;
