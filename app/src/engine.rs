@@ -70,7 +70,7 @@ impl SurveyModel {
         let mut population = runner.population.select(&runner.embeddings.offsets, &base);
         for question in custom {
             embeddings.push_question(&question.embedding.vectors);
-            population.push_question(None, question.question.options.len());
+            population.push_question(None, &question.embedding.vectors, question.question.options.len());
         }
         let runner = GpoRunner::new(runner.model.clone(), embeddings, population, runner.offset, runner.device());
         Self { entry: self.entry.clone(), survey: self.survey.clone(), runner }

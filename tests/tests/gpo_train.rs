@@ -48,7 +48,7 @@ fn reproduce_table_has_every_method_and_gpo_beats_the_simple_baselines() {
     let s = survey(Task::Oqa);
     let e = embeddings(&s, TextFormat::QuestionOption);
     let gpo = GpoMethod::new(&e, TextFormat::QuestionOption, small(40, true), Device::flex(), |_, _, _| {});
-    let (ridge, knn, factor) = (RidgeMethod { embeddings: &e }, KnnMethod::new(&e), FactorMethod::new(&s));
+    let (ridge, knn, factor) = (RidgeMethod { embeddings: &e, base: None }, KnnMethod::new(&e), FactorMethod::new(&s));
     let methods: Vec<&dyn Method> = vec![&UniformMethod, &PriorMethod, &ridge, &knn, &factor, &gpo];
     let table = run_methods(&s, &methods, &[0.6], &[0], |_, _, _, _| {}).unwrap();
     assert_eq!(table.methods(), vec!["uniform", "prior", "ridge", "knn", "factor", "gpo"]);
@@ -115,7 +115,7 @@ fn cpu_and_wgpu_predict_the_same() {
     let e = embeddings(&s, TextFormat::QuestionOption);
     let config = GpoConfig::new().with_layers(2).with_d_model(64);
     let respondents: Vec<usize> = (0..20).collect();
-    let population = Population::from_respondents(&s, &e.offsets, &respondents, config.population_factors);
+    let population = Population::fit(&s, &e, &respondents, config.population_factors);
     let predict = |device: &Device| {
         let runner =
             GpoRunner::new(init_model(&config, 7, device), e.clone(), population.clone(), config.offset(), device);

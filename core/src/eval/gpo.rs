@@ -36,24 +36,15 @@ pub fn predict_episodes(runner: &GpoRunner, survey: &Survey, episodes: &[Episode
     inputs.chunks(EVAL_CHUNK).flat_map(|chunk| runner.predict(chunk)).map(|p| p.probs).collect()
 }
 
-/// GPO as if every target were a question written in the page's editor: the targets' population
-/// statistics (prior, factor loadings, factor offset) are hidden; the context keeps its own.
+/// GPO's predictions with every target's population statistics hidden (its prior estimated
+/// from its text alone), as for a question written in the page's editor.
 #[cfg(not(target_arch = "wasm32"))]
-pub struct AsNewQuestions<'r>(pub &'r GpoRunner);
-
-#[cfg(not(target_arch = "wasm32"))]
-impl Predictor for AsNewQuestions<'_> {
-    fn name(&self) -> String {
-        "gpo (targets as new questions)".into()
+pub fn predict_episodes_as_new(runner: &GpoRunner, survey: &Survey, episodes: &[Episode]) -> Vec<Vec<Vec<f32>>> {
+    let mut inputs = episode_inputs(survey, episodes);
+    for input in &mut inputs {
+        input.hidden = Some((vec![false; input.context.len()], vec![true; input.targets.len()]));
     }
-
-    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
-        let mut inputs = episode_inputs(survey, episodes);
-        for input in &mut inputs {
-            input.hidden = Some((vec![false; input.context.len()], vec![true; input.targets.len()]));
-        }
-        Ok(inputs.chunks(EVAL_CHUNK).flat_map(|chunk| self.0.predict(chunk)).map(|p| p.probs).collect())
-    }
+    inputs.chunks(EVAL_CHUNK).flat_map(|chunk| runner.predict(chunk)).map(|p| p.probs).collect()
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -84,6 +84,7 @@ impl<'a> GpoMethod<'a> {
         if let Some(dir) = &self.save_dir {
             let names = |ids: &[usize]| ids.iter().map(|&i| fold.survey.respondents[i].name.clone()).collect();
             let meta = ModelMeta {
+                holdout_questions: 0.0,
                 task: fold.survey.task.id().into(),
                 format: self.format.id().into(),
                 split,
@@ -121,9 +122,9 @@ impl Method for GpoMethod<'_> {
         let outcome = self.train_fold(fold)?;
         // At test time GPO reads the statistics of all meta-train respondents (training and
         // validation; the test respondents are never among them), as the baselines do.
-        let population = Population::from_respondents(
+        let population = Population::fit(
             fold.survey,
-            &self.embeddings.offsets,
+            self.embeddings,
             &fold.split.meta_train(),
             self.config.model.population_factors,
         );

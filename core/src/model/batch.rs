@@ -62,8 +62,8 @@ fn rows(embeddings: &TaskEmbeddings, question: usize) -> std::ops::Range<usize> 
     embeddings.offsets[question]..embeddings.offsets[question + 1]
 }
 
-fn features(population: &Population, hidden: bool, options: usize, row: usize) -> Vec<f32> {
-    if hidden { population.hidden_features(options) } else { population.features(row) }
+fn features(population: &Population, hidden: bool, row: usize) -> Vec<f32> {
+    if hidden { population.hidden_features(row) } else { population.features(row) }
 }
 
 pub fn build_batch(
@@ -95,12 +95,11 @@ pub fn build_batch(
         let population = populations[episode.population];
         for (i, (q, probs)) in episode.context.iter().enumerate() {
             let hidden = episode.hidden.as_ref().is_some_and(|h| h.0[i]);
-            let n = embeddings.options(*q);
             for (o, row) in rows(embeddings, *q).enumerate() {
                 let at = b * c + slot;
                 context_rows[at] = row as i64;
                 cy[at] = probs[o];
-                cpop[at * width..(at + 1) * width].copy_from_slice(&features(population, hidden, n, row));
+                cpop[at * width..(at + 1) * width].copy_from_slice(&features(population, hidden, row));
                 cpad[at] = false;
                 slot += 1;
             }
@@ -121,7 +120,6 @@ pub fn build_batch(
         let mut slot = 0;
         for (i, q) in episode.targets.iter().enumerate() {
             let hidden = episode.hidden.as_ref().is_some_and(|h| h.1[i]);
-            let n = embeddings.options(*q);
             let estimate = match (offset, hidden) {
                 (Offset::Factor { .. }, false) => population.estimate(rows(embeddings, *q), &coordinates),
                 _ => None,
@@ -129,11 +127,11 @@ pub fn build_batch(
             for (o, row) in rows(embeddings, *q).enumerate() {
                 let at = b * t + slot;
                 target_rows[at] = row as i64;
-                let features = features(population, hidden, n, row);
+                let features = features(population, hidden, row);
                 toffset[at] = match (offset, &estimate) {
                     (Offset::None, _) => 0.0,
-                    (Offset::Factor { .. }, Some(e)) => log_offset(e[o], true),
-                    _ => log_offset(features[0], features[1] > 0.5),
+                    (Offset::Factor { .. }, Some(e)) => log_offset(e[o]),
+                    _ => log_offset(features[0]),
                 };
                 tpop[at * width..(at + 1) * width].copy_from_slice(&features);
                 valid[at] = true;

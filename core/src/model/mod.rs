@@ -7,6 +7,7 @@ pub mod layer;
 pub mod loss;
 pub mod population;
 pub mod predict;
+pub mod prior_map;
 pub mod segments;
 #[cfg(any(feature = "wgpu", feature = "webgpu"))]
 pub mod wgsl;

@@ -9,7 +9,9 @@
 //! never is): the training respondents are split into folds and each fold's episodes read
 //! statistics computed without it.
 
+use super::prior_map::{PriorMap, cross_fit};
 use crate::data::Survey;
+use crate::embed::TaskEmbeddings;
 use crate::util::rng::Rng;
 
 /// Probability floor before taking the log of a prior.
@@ -23,6 +25,13 @@ pub struct Population {
     pub known: Vec<bool>,
     /// `rows × factors`, row-major.
     pub loadings: Vec<f32>,
+    /// Per row: the prior estimated from the option's text alone (see `prior_map`): out of fold
+    /// for questions with a known prior, so that training sees it as wrong as it is for a new
+    /// question. GPO reads it where the prior is unknown or hidden. Uniform until
+    /// [`Population::with_text_priors`].
+    pub estimated: Vec<f32>,
+    /// Estimates the prior of a question added later (one written in the page's editor).
+    pub prior_map: Option<PriorMap>,
 }
 
 impl Population {
@@ -33,58 +42,114 @@ impl Population {
 
     /// Nothing known: uniform within each question, flagged unknown, zero loadings.
     pub fn unknown(offsets: &[usize], factors: usize) -> Self {
-        let mut population = Self { factors, probs: Vec::new(), known: Vec::new(), loadings: Vec::new() };
+        let mut population = Self::empty(factors);
         for q in 0..offsets.len().saturating_sub(1) {
-            population.push_question(None, offsets[q + 1] - offsets[q]);
+            let options = offsets[q + 1] - offsets[q];
+            population.push_rows(None, vec![1.0 / options as f32; options]);
         }
         population
+    }
+
+    fn empty(factors: usize) -> Self {
+        Self {
+            factors,
+            probs: Vec::new(),
+            known: Vec::new(),
+            loadings: Vec::new(),
+            estimated: Vec::new(),
+            prior_map: None,
+        }
     }
 
     pub fn rows(&self) -> usize {
         self.probs.len()
     }
 
-    /// A row's features (`Population::width(factors)` values).
+    /// A row's features (`Population::width(factors)` values): the known prior, or else the
+    /// estimated one.
     pub fn features(&self, row: usize) -> Vec<f32> {
+        if !self.known[row] {
+            return self.hidden_features(row);
+        }
         let mut out = Vec::with_capacity(Self::width(self.factors));
         out.push(self.probs[row]);
-        out.push(if self.known[row] { 1.0 } else { 0.0 });
+        out.push(1.0);
         out.extend_from_slice(&self.loadings[row * self.factors..(row + 1) * self.factors]);
         out
     }
 
-    /// Features of a row whose population statistics are hidden.
-    pub fn hidden_features(&self, options: usize) -> Vec<f32> {
+    /// Features of a row whose population statistics are hidden: the prior estimated from its
+    /// text, flagged unknown, no loadings.
+    pub fn hidden_features(&self, row: usize) -> Vec<f32> {
         let mut out = vec![0.0; Self::width(self.factors)];
-        out[0] = 1.0 / options as f32;
+        out[0] = self.estimated[row];
         out
     }
 
-    /// Appends a question's rows (e.g. one written in the page's editor); `None`: unknown.
-    pub fn push_question(&mut self, prior: Option<&[f32]>, options: usize) {
+    /// Appends a question whose options embed as `vectors` (`options × dim`), e.g. one written
+    /// in the page's editor; `prior`: `None` when unknown (then estimated from the text).
+    pub fn push_question(&mut self, prior: Option<&[f32]>, vectors: &[f32], options: usize) {
+        let estimated = match &self.prior_map {
+            Some(map) => map.estimate(vectors),
+            None => vec![1.0 / options as f32; options],
+        };
+        self.push_rows(prior, estimated);
+    }
+
+    fn push_rows(&mut self, prior: Option<&[f32]>, estimated: Vec<f32>) {
+        let options = estimated.len();
         match prior {
-            Some(p) => {
-                self.probs.extend_from_slice(p);
-                self.known.extend(std::iter::repeat_n(true, options));
-            }
-            None => {
-                self.probs.extend(std::iter::repeat_n(1.0 / options as f32, options));
-                self.known.extend(std::iter::repeat_n(false, options));
+            Some(p) => self.probs.extend_from_slice(p),
+            None => self.probs.extend(std::iter::repeat_n(1.0 / options as f32, options)),
+        }
+        self.known.extend(std::iter::repeat_n(prior.is_some(), options));
+        self.loadings.extend(std::iter::repeat_n(0.0, options * self.factors));
+        self.estimated.extend(estimated);
+    }
+
+    /// Removes every row from `rows` on (the questions pushed last).
+    pub fn truncate(&mut self, rows: usize) {
+        self.probs.truncate(rows);
+        self.known.truncate(rows);
+        self.loadings.truncate(rows * self.factors);
+        self.estimated.truncate(rows);
+    }
+
+    /// Fills in the priors estimated from the text: cross-fitted on the questions with a known
+    /// prior (see `prior_map`), and from the map fitted on all of them elsewhere.
+    pub fn with_text_priors(mut self, embeddings: &TaskEmbeddings) -> Self {
+        let offsets = &embeddings.offsets;
+        let priors: Vec<Option<&[f32]>> = (0..offsets.len().saturating_sub(1))
+            .map(|q| self.known[offsets[q]].then(|| &self.probs[offsets[q]..offsets[q + 1]]))
+            .collect();
+        let fit = cross_fit(embeddings, &priors);
+        for q in 0..priors.len() {
+            let rows = offsets[q]..offsets[q + 1];
+            let full = fit.map.estimate(&embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim]);
+            for (row, full) in rows.zip(full) {
+                self.estimated[row] = fit.estimated[row].unwrap_or(full);
             }
         }
-        self.loadings.extend(std::iter::repeat_n(0.0, options * self.factors));
+        self.prior_map = Some(fit.map);
+        self
     }
 
     /// The rows of the given questions only (`offsets` numbers the current rows).
     pub fn select(&self, offsets: &[usize], questions: &[usize]) -> Self {
-        let mut out = Self { factors: self.factors, probs: Vec::new(), known: Vec::new(), loadings: Vec::new() };
+        let mut out = Self { prior_map: self.prior_map.clone(), ..Self::empty(self.factors) };
         for &q in questions {
             let rows = offsets[q]..offsets[q + 1];
             out.probs.extend_from_slice(&self.probs[rows.clone()]);
             out.known.extend_from_slice(&self.known[rows.clone()]);
             out.loadings.extend_from_slice(&self.loadings[rows.start * self.factors..rows.end * self.factors]);
+            out.estimated.extend_from_slice(&self.estimated[rows]);
         }
         out
+    }
+
+    /// What GPO reads: the respondents' statistics and the priors estimated from the text.
+    pub fn fit(survey: &Survey, embeddings: &TaskEmbeddings, respondents: &[usize], factors: usize) -> Self {
+        Self::from_respondents(survey, &embeddings.offsets, respondents, factors).with_text_priors(embeddings)
     }
 
     /// The training respondents' statistics.
@@ -129,9 +194,9 @@ impl Population {
     }
 }
 
-/// The log-offset GPO adds to a token's mean logit.
-pub fn log_offset(probability: f32, known: bool) -> f32 {
-    if known { probability.max(PRIOR_FLOOR).ln() } else { 0.0 }
+/// The log-offset GPO adds to a token's mean logit (of the known or the estimated prior).
+pub fn log_offset(probability: f32) -> f32 {
+    probability.max(PRIOR_FLOOR).ln()
 }
 
 /// What GPO adds to its mean logits.
@@ -303,9 +368,41 @@ mod tests {
     fn unknown_questions_are_uniform_and_flagged() {
         let p = Population::unknown(&[0, 2, 5], 3);
         assert_eq!(p.features(3), vec![1.0 / 3.0, 0.0, 0.0, 0.0, 0.0]);
-        assert_eq!(p.hidden_features(4), vec![0.25, 0.0, 0.0, 0.0, 0.0]);
-        assert_eq!(log_offset(0.0, true), PRIOR_FLOOR.ln());
-        assert_eq!(log_offset(0.3, false), 0.0);
+        assert_eq!(p.hidden_features(4), vec![1.0 / 3.0, 0.0, 0.0, 0.0, 0.0]);
+        assert_eq!(log_offset(0.0), PRIOR_FLOOR.ln());
+    }
+
+    #[test]
+    fn text_priors_stand_in_where_the_prior_is_unknown() {
+        // Ten two-option questions answered by one respondent (prior = its answer), whose first
+        // embedding axis is the option's log probability; question 9 is unanswered.
+        let probs: Vec<[f32; 2]> = (0..10).map(|q| [0.2 + 0.06 * q as f32, 0.8 - 0.06 * q as f32]).collect();
+        let mut embeddings = TaskEmbeddings { dim: 2, offsets: vec![0], data: Vec::new() };
+        for p in &probs {
+            embeddings.push_question(&[p[0].ln(), 1.0, p[1].ln(), 1.0]);
+        }
+        let mut s = survey(&[[0.5, 0.5]]);
+        s.questions = (0..10).map(|_| s.questions[0].clone()).collect();
+        s.respondents[0].answers =
+            (0..9).map(|q| crate::data::Answer { question: q, probs: probs[q].to_vec() }).collect();
+        let mut p = Population::fit(&s, &embeddings, &[0], 2);
+        assert!(p.prior_map.is_some());
+        for (q, prior) in probs.iter().enumerate() {
+            let row = embeddings.offsets[q];
+            assert!((p.estimated[row] - prior[0]).abs() < 0.03, "question {q}: {} vs {}", p.estimated[row], prior[0]);
+        }
+        // Known rows read their prior, the unanswered question its estimate; hidden rows too.
+        assert_eq!(p.features(0)[..2], [probs[0][0], 1.0]);
+        assert_eq!(p.features(18)[..2], [p.estimated[18], 0.0]);
+        assert_eq!(p.hidden_features(0)[..2], [p.estimated[0], 0.0]);
+        // A question written later is estimated from its vectors, and can be removed again.
+        p.push_question(None, &[0.9f32.ln(), 1.0, 0.1f32.ln(), 1.0], 2);
+        assert!((p.features(20)[0] - 0.9).abs() < 0.03, "{:?}", p.features(20));
+        p.truncate(20);
+        assert_eq!((p.rows(), p.estimated.len(), p.loadings.len()), (20, 20, 40));
+        let kept = p.select(&embeddings.offsets, &[9]);
+        assert_eq!(kept.estimated, p.estimated[18..20].to_vec());
+        assert_eq!(kept.prior_map, p.prior_map);
     }
 
     #[test]

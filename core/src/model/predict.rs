@@ -90,11 +90,12 @@ impl GpoRunner {
     }
 
     /// Adds a question (e.g. one written in the page's editor) whose option embeddings are
-    /// `vectors` (`options × dim`) and whose population statistics are unknown; returns its index.
+    /// `vectors` (`options × dim`) and whose population statistics are unknown (its prior is
+    /// estimated from the text); returns its index.
     pub fn push_question(&mut self, vectors: &[f32]) -> usize {
         let options = vectors.len() / self.embeddings.dim;
         self.embeddings.push_question(vectors);
-        self.population.push_question(None, options);
+        self.population.push_question(None, vectors, options);
         self.table = embedding_table(&self.embeddings, &self.device);
         self.population_table = population_table(&self.population, &self.device);
         self.target_table = Self::targets(&self.model, &self.table, &self.population_table);
@@ -109,9 +110,7 @@ impl GpoRunner {
         let rows = self.embeddings.offsets[keep];
         self.embeddings.offsets.truncate(keep + 1);
         self.embeddings.data.truncate(rows * self.embeddings.dim);
-        self.population.probs.truncate(rows);
-        self.population.known.truncate(rows);
-        self.population.loadings.truncate(rows * self.population.factors);
+        self.population.truncate(rows);
         self.table = embedding_table(&self.embeddings, &self.device);
         self.population_table = population_table(&self.population, &self.device);
         self.target_table = Self::targets(&self.model, &self.table, &self.population_table);

@@ -83,7 +83,8 @@ fn runner() -> GpoRunner {
     let mut population = Population::unknown(&[0], 8);
     for q in 0..12 {
         let n = embeddings.options(q);
-        population.push_question((q != 5).then(|| probs(n, q + 1)).as_deref(), n);
+        let rows = embeddings.offsets[q] * embeddings.dim..embeddings.offsets[q + 1] * embeddings.dim;
+        population.push_question((q != 5).then(|| probs(n, q + 1)).as_deref(), &embeddings.data[rows], n);
     }
     for (i, l) in population.loadings.iter_mut().enumerate() {
         *l = ((i * 37 % 11) as f32 - 5.0) / 20.0;

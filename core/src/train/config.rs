@@ -54,6 +54,10 @@ pub struct TrainConfig {
     /// e.g. on a question written in the page's editor).
     #[config(default = 0.15)]
     pub prior_dropout: f64,
+    /// Keep the model that validates best on the mean of the usual score and the score with
+    /// every target's statistics hidden (for a model that also serves the page's editor).
+    #[config(default = false)]
+    pub select_for_new_questions: bool,
     /// Share of episodes whose respondent is a mixture of two training respondents (groups).
     #[config(default = 0.0)]
     pub mixup: f64,

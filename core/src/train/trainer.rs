@@ -107,11 +107,23 @@ fn from_bytes(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo
     config.init(device).try_load_record(record).map_err(|e| TrainError::Record(format!("{e:?}")))
 }
 
-/// Validation score of `model` on fixed validation episodes.
-fn validate(runner: &mut GpoRunner, survey: &Survey, episodes: &[Episode], model: Gpo) -> Result<f64, EvalError> {
+/// Validation score of `model` on fixed validation episodes; with `new_questions`, the mean of
+/// that and the score with every target's statistics hidden (as for a new question).
+fn validate(
+    runner: &mut GpoRunner,
+    survey: &Survey,
+    episodes: &[Episode],
+    model: Gpo,
+    new_questions: bool,
+) -> Result<f64, EvalError> {
     runner.set_model(model);
     let predictions = crate::eval::gpo::predict_episodes(runner, survey, episodes);
-    Ok(score_episodes(survey, episodes, &predictions)?.value)
+    let known = score_episodes(survey, episodes, &predictions)?.value;
+    if !new_questions {
+        return Ok(known);
+    }
+    let predictions = crate::eval::gpo::predict_episodes_as_new(runner, survey, episodes);
+    Ok((known + score_episodes(survey, episodes, &predictions)?.value) / 2.0)
 }
 
 /// The ridge strength of the factor offset that scores best, pooled over the training
@@ -172,14 +184,13 @@ pub fn train(
     // Population statistics: all training respondents (validation, and what a trained model is
     // used with), and one table per fold computed without that fold (training episodes).
     let factors = config.model.population_factors;
-    let offsets = &data.embeddings.offsets;
-    let full = Population::from_respondents(data.survey, offsets, data.train, factors);
+    let full = Population::fit(data.survey, data.embeddings, data.train, factors);
     let n_folds = POPULATION_FOLDS.min(data.train.len()).max(1);
     let fold = folds(data.train, n_folds, config.seed);
     let fold_tables: Vec<Population> = (0..n_folds)
         .map(|f| {
             let others: Vec<usize> = data.train.iter().zip(&fold).filter(|(_, k)| **k != f).map(|(r, _)| *r).collect();
-            Population::from_respondents(data.survey, offsets, &others, factors)
+            Population::fit(data.survey, data.embeddings, &others, factors)
         })
         .collect();
     let mut tables: Vec<&Population> = vec![&full];
@@ -261,7 +272,8 @@ pub fn train(
     if start_step == 0 && !validation_episodes.is_empty() {
         // The untrained model (its offset's estimate, for a zero-initialised head) is recorded
         // for comparison but not selected: its std is not learned yet.
-        let validation = validate(&mut runner, data.survey, &validation_episodes, model.valid())?;
+        let validation =
+            validate(&mut runner, data.survey, &validation_episodes, model.valid(), config.select_for_new_questions)?;
         meta.history.push(HistoryPoint { step: 0, loss: None, validation: Some(validation) });
         last_validation = Some(validation);
     }
@@ -290,7 +302,13 @@ pub fn train(
             let validation = if validation_episodes.is_empty() {
                 None
             } else {
-                Some(validate(&mut runner, data.survey, &validation_episodes, model.valid())?)
+                Some(validate(
+                    &mut runner,
+                    data.survey,
+                    &validation_episodes,
+                    model.valid(),
+                    config.select_for_new_questions,
+                )?)
             };
             let improved = match (validation, meta.best_score) {
                 (Some(v), Some(b)) => v > b,

@@ -39,12 +39,7 @@ pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
     let format = gpo_core::embed::TextFormat::parse(&meta.format).context("unknown text format")?;
     let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
     let split = protocol::split(&survey, &ProtocolConfig::new(args.fold.split, args.fold.seed))?;
-    let population = Population::from_respondents(
-        &survey,
-        &embeddings.offsets,
-        &split.meta_train(),
-        config.model.population_factors,
-    );
+    let population = Population::fit(&survey, &embeddings, &split.meta_train(), config.model.population_factors);
     let runner = GpoRunner::new(model, embeddings, population, config.model.offset(), &device);
     let people: Vec<usize> = split.test.iter().copied().take(args.people).collect();
     let curve = experiment::run(&runner, &survey, &people, args.answers, args.held_out, args.fold.seed);

@@ -135,12 +135,7 @@ pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
             let config = settings.config(0, task)?;
             let device = settings.device.init()?;
             let respondents: Vec<usize> = (0..survey.respondents.len()).collect();
-            let population = Population::from_respondents(
-                &survey,
-                &embeddings.offsets,
-                &respondents,
-                config.model.population_factors,
-            );
+            let population = Population::fit(&survey, &embeddings, &respondents, config.model.population_factors);
             let model = init_model(&config.model, 0, &device);
             let runner = GpoRunner::new(model, embeddings.clone(), population, config.model.offset(), &device);
             let r = &survey.respondents[0];

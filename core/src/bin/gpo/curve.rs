@@ -45,15 +45,14 @@ pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
             let protocol_config = ProtocolConfig::new(args.split, seed);
             let split = protocol::split(&survey, &protocol_config)?;
             let fold = Fold { survey: &survey, split: &split, config: &protocol_config };
-            let population = Population::from_respondents(
-                &survey,
-                &embeddings.offsets,
-                &split.meta_train(),
-                config.model.population_factors,
-            );
+            let population =
+                Population::fit(&survey, &embeddings, &split.meta_train(), config.model.population_factors);
             let gpo = GpoRunner::new(model, embeddings.clone(), population, config.model.offset(), &device);
-            let (ridge, knn, factor) =
-                (RidgeMethod { embeddings: &embeddings }, KnnMethod::new(&embeddings), FactorMethod::new(&survey));
+            let (ridge, knn, factor) = (
+                RidgeMethod { embeddings: &embeddings, base: None },
+                KnnMethod::new(&embeddings),
+                FactorMethod::new(&survey),
+            );
             let methods: Vec<&dyn Method> = vec![&UniformMethod, &PriorMethod, &ridge, &knn, &factor];
             let built = build_all(&methods, &fold)?;
             let mut predictors: Vec<(String, &dyn Predictor)> =

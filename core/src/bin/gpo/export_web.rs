@@ -95,8 +95,7 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
                     .with_context(|| format!("{}: unknown respondent {name}", dir.display()))
             })
             .collect::<anyhow::Result<_>>()?;
-        let population =
-            Population::from_respondents(&full, &embeddings.offsets, &train, config.model.population_factors);
+        let population = Population::fit(&full, &embeddings, &train, config.model.population_factors);
         let keep = page_questions(&full);
         let population = population.select(&embeddings.offsets, &keep);
         let embeddings = embeddings.select(&keep);
