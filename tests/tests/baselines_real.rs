@@ -14,7 +14,8 @@ fn baseline_tables_for_all_three_tasks() {
     for task in Task::ALL {
         let s = survey(task);
         let e = embeddings(&s, TextFormat::QuestionOption);
-        let (ridge, knn, factor) = (RidgeMethod { embeddings: &e }, KnnMethod::new(&e), FactorMethod::new(&s));
+        let (ridge, knn, factor) =
+            (RidgeMethod { embeddings: &e, base: None }, KnnMethod::new(&e), FactorMethod::new(&s));
         let methods: Vec<&dyn Method> = vec![&UniformMethod, &PriorMethod, &ridge, &knn, &factor];
         let table = run_methods(&s, &methods, &[0.6], &[0, 1], |_, _, _, _| {}).unwrap();
         let json = serde_json::to_value(&table).unwrap();

@@ -1,12 +1,17 @@
 //! Per-respondent ridge regression from a (question, option) embedding to the option's logit,
 //! fitted on the respondent's context questions alone (kernel form: n ≤ a few hundred options).
 //! The regularisation strength is chosen on the validation respondents.
+//!
+//! With a `base` population it fits the respondent's *departure* from the population instead
+//! (its log-probabilities minus the log prior) and adds that to the log prior of each target —
+//! for a new question, the prior estimated from its text.
 
 use super::protocol::Episode;
 use super::run::{Fold, Method, validation_select};
 use super::score::{EvalError, Predictor};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
+use crate::model::Population;
 use crate::util::linalg::cholesky_solve;
 
 /// Probability floor before taking logs of the targets.
@@ -16,6 +21,7 @@ pub const LAMBDAS: [f64; 4] = [0.1, 1.0, 10.0, 100.0];
 pub struct Ridge<'a> {
     pub embeddings: &'a TaskEmbeddings,
     pub lambda: f64,
+    pub base: Option<&'a Population>,
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f64 {
@@ -23,6 +29,11 @@ fn dot(a: &[f32], b: &[f32]) -> f64 {
 }
 
 impl Ridge<'_> {
+    /// The log of the base prior of an embedding row (0 without a base).
+    fn log_base(&self, row: usize) -> f64 {
+        self.base.map_or(0.0, |p| (p.features(row)[0] as f64).max(FLOOR).ln())
+    }
+
     fn predict_episode(&self, survey: &Survey, episode: &Episode) -> Vec<Vec<f32>> {
         let e = self.embeddings;
         let respondent = &survey.respondents[episode.respondent];
@@ -31,7 +42,11 @@ impl Ridge<'_> {
         let mut targets: Vec<f64> = Vec::new();
         for &q in &episode.context {
             let probs = &respondent.answer(q).expect("context is answered").probs;
-            let logs: Vec<f64> = probs.iter().map(|&p| (p as f64).max(FLOOR).ln()).collect();
+            let logs: Vec<f64> = probs
+                .iter()
+                .enumerate()
+                .map(|(o, &p)| (p as f64).max(FLOOR).ln() - self.log_base(e.offsets[q] + o))
+                .collect();
             let mean = logs.iter().sum::<f64>() / logs.len() as f64;
             for (o, l) in logs.iter().enumerate() {
                 rows.push(e.offsets[q] + o);
@@ -61,7 +76,10 @@ impl Ridge<'_> {
             .iter()
             .map(|&q| {
                 let logits: Vec<f64> = (0..e.options(q))
-                    .map(|o| w.iter().zip(e.option(q, o)).map(|(wi, x)| wi * *x as f64).sum())
+                    .map(|o| {
+                        let shift: f64 = w.iter().zip(e.option(q, o)).map(|(wi, x)| wi * *x as f64).sum();
+                        self.log_base(e.offsets[q] + o) + shift
+                    })
                     .collect();
                 softmax(&logits)
             })
@@ -88,16 +106,17 @@ impl Predictor for Ridge<'_> {
 
 pub struct RidgeMethod<'a> {
     pub embeddings: &'a TaskEmbeddings,
+    pub base: Option<&'a Population>,
 }
 
 impl Method for RidgeMethod<'_> {
     fn name(&self) -> String {
-        "ridge".into()
+        if self.base.is_some() { "prior+ridge".into() } else { "ridge".into() }
     }
 
     fn build(&self, fold: &Fold) -> Result<Box<dyn Predictor + '_>, EvalError> {
         let candidates: Vec<Ridge> =
-            LAMBDAS.iter().map(|&lambda| Ridge { embeddings: self.embeddings, lambda }).collect();
+            LAMBDAS.iter().map(|&lambda| Ridge { embeddings: self.embeddings, lambda, base: self.base }).collect();
         let best = validation_select(fold, candidates)?;
         Ok(Box::new(best))
     }

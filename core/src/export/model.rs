@@ -25,6 +25,9 @@ pub struct ModelMeta {
     pub split: f64,
     pub seed: u64,
     pub train_respondents: Vec<String>,
+    /// Share of the questions held out of training (`eval::new_questions`); 0: none.
+    #[serde(default)]
+    pub holdout_questions: f64,
     pub validation_respondents: Vec<String>,
     pub best_step: usize,
     pub best_validation: Option<f64>,

@@ -16,7 +16,7 @@ pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
         let mut methods: Vec<Box<dyn Method + '_>> =
             vec![Box::new(UniformMethod), Box::new(PriorMethod), Box::new(FactorMethod::new(&survey))];
         if let Some(embeddings) = &embeddings {
-            methods.push(Box::new(RidgeMethod { embeddings }));
+            methods.push(Box::new(RidgeMethod { embeddings, base: None }));
             methods.push(Box::new(KnnMethod::new(embeddings)));
         }
         let methods: Vec<&dyn Method> = methods.iter().map(|m| m.as_ref()).collect();

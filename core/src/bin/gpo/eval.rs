@@ -4,12 +4,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 use gpo_core::eval::factor::FactorMethod;
-use gpo_core::eval::gpo::AsNewQuestions;
 use gpo_core::eval::knn::KnnMethod;
+use gpo_core::eval::new_questions;
 use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::eval::ridge::RidgeMethod;
 use gpo_core::eval::run::{Fold, Method, PriorMethod, UniformMethod, test_episodes};
-use gpo_core::eval::score::evaluate;
+use gpo_core::eval::score::{Score, evaluate};
 use gpo_core::export::model::load_model;
 use gpo_core::model::{GpoRunner, Population};
 
@@ -33,9 +33,9 @@ pub struct EvalArgs {
     pub selection: Selection,
     #[arg(long)]
     pub json: bool,
-    /// Score GPO as if every target were a new question (its prior and factor statistics
-    /// hidden, as for a question written in the page's editor), beside the baselines that need
-    /// no such statistics (uniform, ridge, kNN).
+    /// Score a model trained with `--holdout-questions` on the questions it never saw (as a
+    /// question written in the page's editor), beside the baselines that need no statistics of
+    /// them: the prior estimated from their text, uniform, ridge, kNN.
     #[arg(long)]
     pub new_questions: bool,
 }
@@ -73,35 +73,64 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         "the model's training respondents differ from this split's (another data selection?)"
     );
     let fold = Fold { survey: &survey, split: &split, config: &config };
-    let episodes = test_episodes(&fold);
-    let population = Population::from_respondents(
-        &survey,
-        &embeddings.offsets,
-        &split.meta_train(),
-        train_config.model.population_factors,
-    );
-    let runner = GpoRunner::new(model, embeddings.clone(), population, train_config.model.offset(), &device);
+    let factors = train_config.model.population_factors;
+    let mut rows: Vec<(String, Score)> = Vec::new();
     let started = std::time::Instant::now();
-    let gpo = if args.new_questions {
-        evaluate(&survey, &episodes, &AsNewQuestions(&runner))?
+    let gpo_seconds;
+    if args.new_questions {
+        anyhow::ensure!(
+            meta.holdout_questions > 0.0,
+            "--new-questions: {} was trained on every question; train one with --holdout-questions to score it on questions it never saw",
+            dir.display()
+        );
+        let held_out = new_questions::holdout_questions(&survey, meta.holdout_questions, meta.seed);
+        let visible = new_questions::without_answers_to(&survey, &held_out);
+        let episodes =
+            new_questions::new_question_episodes(&survey, &split.test, &held_out, args.context, args.fold.seed);
+        // What the page knows of a question written in its editor: nothing but its text.
+        let population = Population::fit(&visible, &embeddings, &split.meta_train(), factors);
+        let text_prior = new_questions::TextPrior { population: &population, offsets: &embeddings.offsets };
+        let text_prior = evaluate(&survey, &episodes, &text_prior)?;
+        let runner =
+            GpoRunner::new(model, embeddings.clone(), population.clone(), train_config.model.offset(), &device);
+        rows.push(("gpo-new".into(), evaluate(&survey, &episodes, &runner)?));
+        gpo_seconds = started.elapsed().as_secs_f64();
+        rows.push(("text-prior".into(), text_prior));
+        let baselines: Vec<Box<dyn Method>> = vec![
+            Box::new(UniformMethod),
+            Box::new(RidgeMethod { embeddings: &embeddings, base: None }),
+            Box::new(RidgeMethod { embeddings: &embeddings, base: Some(&population) }),
+            Box::new(KnnMethod::new(&embeddings)),
+        ];
+        // The baselines choose their settings on validation respondents' visible answers only.
+        let visible_fold = Fold { survey: &visible, split: &split, config: &config };
+        for method in &baselines {
+            let predictor = method.build(&visible_fold)?;
+            rows.push((method.name(), evaluate(&survey, &episodes, predictor.as_ref())?));
+        }
+        eprintln!(
+            "{task}: {} of {} questions never seen in training; {} test respondents answered some",
+            held_out.len(),
+            survey.questions.len(),
+            episodes.len()
+        );
     } else {
-        evaluate(&survey, &episodes, &runner)?
-    };
-    let gpo_seconds = started.elapsed().as_secs_f64();
-    let mut baselines: Vec<Box<dyn Method>> = vec![
-        Box::new(UniformMethod),
-        Box::new(RidgeMethod { embeddings: &embeddings }),
-        Box::new(KnnMethod::new(&embeddings)),
-    ];
-    if !args.new_questions {
-        baselines.insert(1, Box::new(PriorMethod));
-        baselines.push(Box::new(FactorMethod::new(&survey)));
-    }
-    let name = if args.new_questions { "gpo-new" } else { "gpo" };
-    let mut rows = vec![(name.to_string(), gpo)];
-    for method in &baselines {
-        let predictor = method.build(&fold)?;
-        rows.push((method.name(), evaluate(&survey, &episodes, predictor.as_ref())?));
+        let episodes = test_episodes(&fold);
+        let population = Population::fit(&survey, &embeddings, &split.meta_train(), factors);
+        let runner = GpoRunner::new(model, embeddings.clone(), population, train_config.model.offset(), &device);
+        rows.push(("gpo".into(), evaluate(&survey, &episodes, &runner)?));
+        gpo_seconds = started.elapsed().as_secs_f64();
+        let baselines: Vec<Box<dyn Method>> = vec![
+            Box::new(UniformMethod),
+            Box::new(PriorMethod),
+            Box::new(RidgeMethod { embeddings: &embeddings, base: None }),
+            Box::new(KnnMethod::new(&embeddings)),
+            Box::new(FactorMethod::new(&survey)),
+        ];
+        for method in &baselines {
+            let predictor = method.build(&fold)?;
+            rows.push((method.name(), evaluate(&survey, &episodes, predictor.as_ref())?));
+        }
     }
     if args.json {
         let json: Vec<serde_json::Value> = rows

@@ -95,7 +95,7 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
         let methods: Vec<Box<dyn Method + '_>> = vec![
             Box::new(UniformMethod),
             Box::new(PriorMethod),
-            Box::new(RidgeMethod { embeddings: &embeddings }),
+            Box::new(RidgeMethod { embeddings: &embeddings, base: None }),
             Box::new(KnnMethod::new(&embeddings)),
             Box::new(FactorMethod::new(&survey)),
         ];

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
+use gpo_core::eval::new_questions;
 use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::export::model::{ModelMeta, save_model};
 use gpo_core::model::GpoConfig;
@@ -59,6 +60,10 @@ pub struct TrainSettings {
     pub no_prior: bool,
     #[arg(long, default_value_t = 0.15)]
     pub prior_dropout: f64,
+    /// Choose the model on validation scores for known and new questions alike (see
+    /// `TrainConfig::select_for_new_questions`).
+    #[arg(long)]
+    pub select_for_new_questions: bool,
     /// Factor loadings of the population per token.
     #[arg(long, default_value_t = 8)]
     pub factors: usize,
@@ -102,6 +107,7 @@ impl TrainSettings {
             .with_learning_rate(self.lr)
             .with_eval_every(self.eval_every)
             .with_prior_dropout(self.prior_dropout)
+            .with_select_for_new_questions(self.select_for_new_questions)
             .with_mixup(mixup)
             .with_seed(seed))
     }
@@ -128,6 +134,10 @@ pub struct TrainArgs {
     /// Continue from the checkpoint if there is one.
     #[arg(long)]
     pub resume: bool,
+    /// Hold this share of the questions out of training altogether (no answer to them is
+    /// seen), so that `gpo eval --new-questions` can score the model on questions it never saw.
+    #[arg(long, default_value_t = 0.0)]
+    pub holdout_questions: f64,
 }
 
 pub fn progress_bar(total: usize) -> ProgressBar {
@@ -152,6 +162,18 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     let survey = crate::cli::load(common, task, &args.selection)?;
     let embeddings = crate::embed::task_embeddings(common, &survey, args.settings.format)?;
     let split = protocol::split(&survey, &ProtocolConfig::new(args.fold.split, args.fold.seed))?;
+    anyhow::ensure!(
+        (0.0..1.0).contains(&args.holdout_questions),
+        "--holdout-questions: {} is not in [0, 1)",
+        args.holdout_questions
+    );
+    // Respondents are split on the whole survey (so that eval finds the same split); training
+    // then never sees an answer to a held-out question.
+    let held_out = new_questions::holdout_questions(&survey, args.holdout_questions, args.fold.seed);
+    let visible = new_questions::without_answers_to(&survey, &held_out);
+    // A training episode needs two answered questions.
+    let trainable: Vec<usize> =
+        split.train.iter().copied().filter(|&r| visible.respondents[r].answers.len() >= 2).collect();
     let config = args.settings.config(args.fold.seed, task)?;
     let device = args.settings.device.init()?;
     let out = match &args.out {
@@ -160,16 +182,18 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     };
     let checkpoint = args.checkpoint.clone().unwrap_or_else(|| out.join("checkpoint.gpockpt"));
     eprintln!(
-        "training GPO on {task} (split {}, seed {}): {} training and {} validation respondents, {} on {}",
+        "training GPO on {task} (split {}, seed {}): {} training and {} validation respondents, {} of {} questions held out, {} on {}",
         args.fold.split,
         args.fold.seed,
-        split.train.len(),
+        trainable.len(),
         split.validation.len(),
+        held_out.len(),
+        survey.questions.len(),
         config.model,
         gpo_core::device::describe(&device)
     );
     let data =
-        TrainData { survey: &survey, embeddings: &embeddings, train: &split.train, validation: &split.validation };
+        TrainData { survey: &visible, embeddings: &embeddings, train: &trainable, validation: &split.validation };
     let run = TrainRun {
         config: config.clone(),
         device: device.clone(),
@@ -190,6 +214,7 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     bar.finish_and_clear();
     let names = |ids: &[usize]| ids.iter().map(|&i| survey.respondents[i].name.clone()).collect();
     let meta = ModelMeta {
+        holdout_questions: args.holdout_questions,
         task: task.id().into(),
         format: args.settings.format.id().into(),
         split: args.fold.split,
