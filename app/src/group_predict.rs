@@ -7,7 +7,6 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
-use gpo_core::export::bundle::WebGroup;
 use gpo_core::model::EpisodeInput;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -53,26 +52,6 @@ fn plan(tokens: &[usize]) -> Vec<Vec<usize>> {
     chunks
 }
 
-/// The order in which a group's answers enter its context: a shuffle seeded by its name.
-pub fn context_order(group: &WebGroup) -> Vec<usize> {
-    let mut seed =
-        group.name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-    let mut next = move || {
-        // splitmix64
-        seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = seed;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    };
-    let mut order: Vec<usize> = (0..group.answers.len()).collect();
-    for i in (1..order.len()).rev() {
-        let j = (next() % (i as u64 + 1)) as usize;
-        order.swap(i, j);
-    }
-    order
-}
-
 /// Asks for fresh group predictions of the selected question (after any change).
 pub fn request(state: AppState) {
     let editor = state.editor;
@@ -113,7 +92,7 @@ fn contexts(model: &SurveyModel, size: Option<usize>) -> Vec<Vec<usize>> {
         .groups
         .iter()
         .map(|group| {
-            let mut order = context_order(group);
+            let mut order = group.context_order();
             order.truncate(size.unwrap_or(usize::MAX));
             order
         })

@@ -28,6 +28,18 @@ export async function nativePredict(task, answers) {
   }
 }
 
+/// Native `gpo predict --question`: every group's prediction for a new question from its first
+/// `context` real answers (the page's order): [{group, label, context, probs, std}].
+export async function nativeGroupPredict(task, question, options, context) {
+  const args = ['predict', '--bundle', join(DIST, 'bundle'), '--task', task, '--question', question];
+  args.push(...options.flatMap((o) => ['--option', o]), '--context', String(context), '--device', 'cpu');
+  const { stdout } = await run(GPO, args, {
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+  });
+  return JSON.parse(stdout);
+}
+
 /// Native `gpo encode` of `texts`: {vectors: [[…384]], truncated: [indices]}.
 export async function nativeEncode(texts) {
   const args = ['encode', '--device', 'cpu', ...texts.flatMap((text) => ['--text', text])];

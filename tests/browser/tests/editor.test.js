@@ -25,7 +25,7 @@ import {
   waitForGrid,
   writeQuestion,
 } from '../lib/editor.js';
-import { nativeEncode } from '../lib/native.js';
+import { nativeEncode, nativeGroupPredict } from '../lib/native.js';
 
 const QUESTION = 'How much do you trust scientists to act in the best interests of the public?';
 const OPTIONS = ['A great deal', 'A fair amount', 'Not too much', 'No confidence at all'];
@@ -165,6 +165,25 @@ describe('question editor (CPU)', () => {
     assert.match(await columns.nth(0).textContent(), /Party: Democrat/);
     assert.match(await columns.nth(1).textContent(), /Party: Republican/);
     assert.equal(await columns.nth(0).locator('svg.bar').count(), OPTIONS.length);
+  });
+
+  it('predicts every group like native gpo predict --question, from the prior its text implies', async () => {
+    const grid = await readGrid(page);
+    const native = await nativeGroupPredict('oqa', QUESTION, OPTIONS, 20);
+    assert.equal(native.length, grid.length);
+    let worst = 0;
+    for (const card of grid) {
+      const theirs = native.find((n) => n.group === card.group);
+      assert.ok(theirs, `native has no group ${card.group}`);
+      assert.equal(card.context, theirs.context, `${card.label}: same context`);
+      for (let o = 0; o < OPTIONS.length; o++) worst = Math.max(worst, Math.abs(card.probs[o] - theirs.probs[o]));
+    }
+    console.log(`# page vs native, every group: max |Δp| ${worst.toExponential(2)}`);
+    assert.ok(worst < 2e-3, `page and native differ by ${worst}`);
+    // A new question has no survey prior: its prior is estimated from its text, so even a
+    // briefly trained model's predictions are not uniform.
+    const skew = Math.max(...grid.flatMap((c) => c.probs.map((p) => Math.abs(p - 1 / OPTIONS.length))));
+    assert.ok(skew > 0.02, `predictions are near uniform (largest departure ${skew})`);
   });
 
   it('predicts again from more or fewer of each group\'s real answers', async () => {
