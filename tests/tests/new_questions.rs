@@ -1,9 +1,11 @@
 //! Questions nobody answered (the page's editor) on the real data: with a fifth of the questions
-//! held out, the prior estimated from their text beats uniform on every task, and adding each
-//! test respondent's own departure from the population (prior+ridge) moves groups apart.
+//! held out, the prior estimated from their text beats uniform on every task; the factor model on
+//! the loadings estimated from their text tells the GD4 individuals apart on them; and a
+//! respondent's own departure from the population (prior+ridge) moves groups apart.
 
 use gpo_core::data::Task;
 use gpo_core::embed::TextFormat;
+use gpo_core::eval::factor::FactorModel;
 use gpo_core::eval::new_questions::{TextPrior, holdout_questions, new_question_episodes, without_answers_to};
 use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::eval::ridge::Ridge;
@@ -19,7 +21,7 @@ fn the_text_prior_beats_uniform_on_held_out_questions() {
         let split = protocol::split(&s, &ProtocolConfig::new(0.6, 0)).unwrap();
         let held = holdout_questions(&s, 0.2, 0);
         let visible = without_answers_to(&s, &held);
-        let population = Population::fit(&visible, &e, &split.meta_train(), 0);
+        let population = Population::fit(&visible, &e, &split.meta_train(), 8);
         assert!(held.iter().all(|&q| !population.known[e.offsets[q]]), "{task}: a held-out question has a prior");
         let episodes = new_question_episodes(&s, &split.test, &held, 20, 0);
         assert!(!episodes.is_empty());
@@ -27,6 +29,11 @@ fn the_text_prior_beats_uniform_on_held_out_questions() {
         let text = TextPrior { population: &population, offsets: &e.offsets };
         let text = evaluate(&s, &episodes, &text).unwrap().value;
         assert!(text > uniform + 0.01, "{task}: text prior {text:.4} vs uniform {uniform:.4}");
+        let factor = FactorModel { population: &population, offsets: &e.offsets, factors: 8, lambda: 0.1 };
+        let factor = evaluate(&s, &episodes, &factor).unwrap().value;
+        if task == Task::Gd4 {
+            assert!(factor > text + 0.02, "{task}: text factor {factor:.4} vs text prior {text:.4}");
+        }
         // The same text prior for everyone; the respondent's departure makes them differ.
         let ridge = Ridge { embeddings: &e, lambda: 10.0, base: Some(&population) };
         let predictions = gpo_core::eval::score::Predictor::predict(&ridge, &s, &episodes[..2]).unwrap();
@@ -34,6 +41,9 @@ fn the_text_prior_beats_uniform_on_held_out_questions() {
         if episodes[0].targets[0] == episodes[1].targets[0] {
             assert!(gap > 1e-4, "{task}: two respondents get the same prediction");
         }
-        eprintln!("{task}: {} held-out questions, text prior {text:.4}, uniform {uniform:.4}", held.len());
+        eprintln!(
+            "{task}: {} held-out questions, text factor {factor:.4}, text prior {text:.4}, uniform {uniform:.4}",
+            held.len()
+        );
     }
 }

@@ -81,11 +81,12 @@ pub fn EditorResults() -> impl IntoView {
                 {q.draft.text.clone()}
             </h2>
             <p class="muted small">
-                "A new question has no survey statistics: its population prior is estimated from its wording "
-                "(a map from the encoder's embedding, fitted on the survey's questions), and GPO moves it for "
-                "each group by that group's real answers. On questions held out of training this beats "
-                "uniform clearly, but groups differ far less than on the survey's own questions "
-                "(docs/RESULTS.md): read differences between groups here with care."
+                "A new question has no survey statistics: its population prior and how groups split on it "
+                "are estimated from its wording (maps from the encoder's embedding, fitted on the survey's "
+                "questions), and GPO moves the prior for each group by that group's real answers. On "
+                "questions held out of training this scores 0.83 for OpinionQA groups, against 0.81 for "
+                "uniform and 0.95 with a real survey prior (docs/RESULTS.md): read differences between "
+                "groups here with care."
             </p>
             <ul class="notes" role="list">{notes}</ul>
             <YouCard options/>

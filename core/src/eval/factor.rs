@@ -32,8 +32,7 @@ impl FactorModel<'_> {
             .iter()
             .map(|&q| {
                 let rows = self.offsets[q]..self.offsets[q + 1];
-                let n = rows.len();
-                self.population.estimate(rows, &coordinates).unwrap_or_else(|| vec![1.0 / n as f32; n])
+                self.population.estimate(rows, &coordinates, false)
             })
             .collect()
     }

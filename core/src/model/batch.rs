@@ -121,7 +121,7 @@ pub fn build_batch(
         for (i, q) in episode.targets.iter().enumerate() {
             let hidden = episode.hidden.as_ref().is_some_and(|h| h.1[i]);
             let estimate = match (offset, hidden) {
-                (Offset::Factor { .. }, false) => population.estimate(rows(embeddings, *q), &coordinates),
+                (Offset::Factor { .. }, _) => Some(population.estimate(rows(embeddings, *q), &coordinates, hidden)),
                 _ => None,
             };
             for (o, row) in rows(embeddings, *q).enumerate() {

@@ -9,7 +9,7 @@
 //! never is): the training respondents are split into folds and each fold's episodes read
 //! statistics computed without it.
 
-use super::prior_map::{PriorMap, cross_fit};
+use super::prior_map::{Known, PriorMap, cross_fit};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
 use crate::util::rng::Rng;
@@ -30,7 +30,9 @@ pub struct Population {
     /// question. GPO reads it where the prior is unknown or hidden. Uniform until
     /// [`Population::with_text_priors`].
     pub estimated: Vec<f32>,
-    /// Estimates the prior of a question added later (one written in the page's editor).
+    /// `rows × factors`: the loadings estimated from the text, in the same way.
+    pub estimated_loadings: Vec<f32>,
+    /// Estimates the statistics of a question added later (one written in the page's editor).
     pub prior_map: Option<PriorMap>,
 }
 
@@ -45,7 +47,7 @@ impl Population {
         let mut population = Self::empty(factors);
         for q in 0..offsets.len().saturating_sub(1) {
             let options = offsets[q + 1] - offsets[q];
-            population.push_rows(None, vec![1.0 / options as f32; options]);
+            population.push_rows(None, vec![1.0 / options as f32; options], vec![0.0; options * factors]);
         }
         population
     }
@@ -57,6 +59,7 @@ impl Population {
             known: Vec::new(),
             loadings: Vec::new(),
             estimated: Vec::new(),
+            estimated_loadings: Vec::new(),
             prior_map: None,
         }
     }
@@ -78,25 +81,29 @@ impl Population {
         out
     }
 
-    /// Features of a row whose population statistics are hidden: the prior estimated from its
-    /// text, flagged unknown, no loadings.
+    /// Features of a row whose population statistics are hidden: the prior and loadings
+    /// estimated from its text, flagged unknown.
     pub fn hidden_features(&self, row: usize) -> Vec<f32> {
-        let mut out = vec![0.0; Self::width(self.factors)];
-        out[0] = self.estimated[row];
+        let mut out = Vec::with_capacity(Self::width(self.factors));
+        out.push(self.estimated[row]);
+        out.push(0.0);
+        out.extend_from_slice(&self.estimated_loadings[row * self.factors..(row + 1) * self.factors]);
         out
     }
 
     /// Appends a question whose options embed as `vectors` (`options × dim`), e.g. one written
     /// in the page's editor; `prior`: `None` when unknown (then estimated from the text).
     pub fn push_question(&mut self, prior: Option<&[f32]>, vectors: &[f32], options: usize) {
-        let estimated = match &self.prior_map {
-            Some(map) => map.estimate(vectors),
-            None => vec![1.0 / options as f32; options],
+        let (estimated, loadings) = match &self.prior_map {
+            Some(map) if map.loading_weights.len() == self.factors * map.weights.len() => {
+                (map.estimate(vectors), map.loadings(vectors))
+            }
+            _ => (vec![1.0 / options as f32; options], vec![0.0; options * self.factors]),
         };
-        self.push_rows(prior, estimated);
+        self.push_rows(prior, estimated, loadings);
     }
 
-    fn push_rows(&mut self, prior: Option<&[f32]>, estimated: Vec<f32>) {
+    fn push_rows(&mut self, prior: Option<&[f32]>, estimated: Vec<f32>, estimated_loadings: Vec<f32>) {
         let options = estimated.len();
         match prior {
             Some(p) => self.probs.extend_from_slice(p),
@@ -105,6 +112,7 @@ impl Population {
         self.known.extend(std::iter::repeat_n(prior.is_some(), options));
         self.loadings.extend(std::iter::repeat_n(0.0, options * self.factors));
         self.estimated.extend(estimated);
+        self.estimated_loadings.extend(estimated_loadings);
     }
 
     /// Removes every row from `rows` on (the questions pushed last).
@@ -113,21 +121,31 @@ impl Population {
         self.known.truncate(rows);
         self.loadings.truncate(rows * self.factors);
         self.estimated.truncate(rows);
+        self.estimated_loadings.truncate(rows * self.factors);
     }
 
-    /// Fills in the priors estimated from the text: cross-fitted on the questions with a known
-    /// prior (see `prior_map`), and from the map fitted on all of them elsewhere.
+    /// Fills in the statistics estimated from the text: cross-fitted on the questions with a
+    /// known prior (see `prior_map`), and from the map fitted on all of them elsewhere.
     pub fn with_text_priors(mut self, embeddings: &TaskEmbeddings) -> Self {
-        let offsets = &embeddings.offsets;
-        let priors: Vec<Option<&[f32]>> = (0..offsets.len().saturating_sub(1))
-            .map(|q| self.known[offsets[q]].then(|| &self.probs[offsets[q]..offsets[q + 1]]))
+        let (offsets, k) = (&embeddings.offsets, self.factors);
+        let known: Vec<Option<Known>> = (0..offsets.len().saturating_sub(1))
+            .map(|q| {
+                let rows = offsets[q]..offsets[q + 1];
+                self.known[rows.start].then(|| Known {
+                    prior: &self.probs[rows.clone()],
+                    loadings: &self.loadings[rows.start * k..rows.end * k],
+                })
+            })
             .collect();
-        let fit = cross_fit(embeddings, &priors);
-        for q in 0..priors.len() {
+        let fit = cross_fit(embeddings, &known, k);
+        for q in 0..known.len() {
             let rows = offsets[q]..offsets[q + 1];
-            let full = fit.map.estimate(&embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim]);
-            for (row, full) in rows.zip(full) {
-                self.estimated[row] = fit.estimated[row].unwrap_or(full);
+            let vectors = &embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim];
+            let (prior, loadings) = (fit.map.estimate(vectors), fit.map.loadings(vectors));
+            for (o, row) in rows.enumerate() {
+                self.estimated[row] = fit.estimated[row].unwrap_or(prior[o]);
+                let estimate = fit.loadings[row].as_deref().unwrap_or(&loadings[o * k..(o + 1) * k]);
+                self.estimated_loadings[row * k..(row + 1) * k].copy_from_slice(estimate);
             }
         }
         self.prior_map = Some(fit.map);
@@ -142,7 +160,9 @@ impl Population {
             out.probs.extend_from_slice(&self.probs[rows.clone()]);
             out.known.extend_from_slice(&self.known[rows.clone()]);
             out.loadings.extend_from_slice(&self.loadings[rows.start * self.factors..rows.end * self.factors]);
-            out.estimated.extend_from_slice(&self.estimated[rows]);
+            out.estimated.extend_from_slice(&self.estimated[rows.clone()]);
+            out.estimated_loadings
+                .extend_from_slice(&self.estimated_loadings[rows.start * self.factors..rows.end * self.factors]);
         }
         out
     }
@@ -238,20 +258,25 @@ impl Population {
         crate::util::linalg::cholesky_solve(&ata, &atb, k).unwrap_or_else(|| vec![0.0; k])
     }
 
-    /// The factor model's distribution over a question's `rows` given coordinates; `None` where
-    /// the prior is unknown.
-    pub fn estimate(&self, rows: std::ops::Range<usize>, coordinates: &[f64]) -> Option<Vec<f32>> {
-        if !self.known[rows.start] {
-            return None;
-        }
+    /// The factor model's distribution over a question's `rows` given coordinates: from its
+    /// known statistics, or from those estimated from its text where they are unknown or
+    /// `hidden`.
+    pub fn estimate(&self, rows: std::ops::Range<usize>, coordinates: &[f64], hidden: bool) -> Vec<f32> {
+        let text = hidden || !self.known[rows.start];
         let raw: Vec<f64> = rows
             .map(|row| {
-                let shift: f64 = coordinates.iter().enumerate().map(|(i, c)| self.loading(row, i) * c).sum();
-                (self.probs[row] as f64 + shift).max(ESTIMATE_FLOOR)
+                let (prior, loadings) = if text {
+                    (self.estimated[row], &self.estimated_loadings)
+                } else {
+                    (self.probs[row], &self.loadings)
+                };
+                let shift: f64 =
+                    coordinates.iter().enumerate().map(|(i, c)| loadings[row * self.factors + i] as f64 * c).sum();
+                (prior as f64 + shift).max(ESTIMATE_FLOOR)
             })
             .collect();
         let total: f64 = raw.iter().sum();
-        Some(raw.iter().map(|v| (v / total) as f32).collect())
+        raw.iter().map(|v| (v / total) as f32).collect()
     }
 }
 

@@ -1,30 +1,36 @@
-//! The population prior of a question nobody has answered yet, estimated from its options' text:
-//! a ridge regression from an option's embedding to its log prior. Within a question only
-//! differences between options matter (a softmax), so both sides are centred per question.
+//! The population statistics of a question nobody has answered yet, estimated from its options'
+//! text: ridge regressions from an option's embedding to its log prior and to its loadings on the
+//! population's factors. Within a question only differences between options matter (a softmax;
+//! loadings sum to zero), so both sides are centred per question.
 //!
-//! GPO reads this estimate wherever the real prior is unknown: for a question written in the
-//! page's editor, and in training for the questions whose statistics are hidden. There each known
-//! question's estimate comes from a fit on the other question folds ("cross-fitted"), so it is
-//! as wrong as it will be for a new question, and GPO learns how far to trust it.
+//! GPO reads these estimates wherever the real statistics are unknown: for a question written in
+//! the page's editor, and in training for the questions whose statistics are hidden. There each
+//! known question's estimate comes from a fit on the other question folds ("cross-fitted"), so it
+//! is as wrong as it will be for a new question, and GPO learns how far to trust it.
 
 use serde::{Deserialize, Serialize};
 
 use crate::embed::TaskEmbeddings;
-use crate::util::linalg::cholesky_solve;
+use crate::util::linalg::{cholesky, solve_factored};
 use crate::util::rng::Rng;
 
-/// Ridge strengths tried; the one with the best cross-fitted log-likelihood is kept.
+/// Ridge strengths tried; per output kind the one with the best cross-fitted score is kept.
 pub const LAMBDAS: [f64; 5] = [0.03, 0.1, 0.3, 1.0, 3.0];
 /// Question folds of the cross-fit.
 pub const QUESTION_FOLDS: usize = 5;
 /// Probability floor before taking logs of a prior.
 const LOG_FLOOR: f64 = 1e-3;
 
-/// Ridge weights from an option embedding to its (centred) log prior.
+/// Ridge weights from an option embedding to its (centred) log prior and factor loadings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PriorMap {
     pub weights: Vec<f32>,
     pub lambda: f64,
+    /// `factors × dim`: the weights of each factor's loading.
+    #[serde(default)]
+    pub loading_weights: Vec<f32>,
+    #[serde(default)]
+    pub loading_lambda: f64,
 }
 
 impl PriorMap {
@@ -34,14 +40,40 @@ impl PriorMap {
         let logits: Vec<f64> = vectors.chunks_exact(dim).map(|x| dot(x, &self.weights)).collect();
         softmax(&logits)
     }
+
+    /// The estimated factor loadings (`options × factors`, centred per question).
+    pub fn loadings(&self, vectors: &[f32]) -> Vec<f32> {
+        let dim = self.weights.len();
+        let factors = self.loading_weights.len() / dim.max(1);
+        let options = vectors.len() / dim.max(1);
+        let mut out = vec![0.0f32; options * factors];
+        for k in 0..factors {
+            let w = &self.loading_weights[k * dim..(k + 1) * dim];
+            let raw: Vec<f64> = vectors.chunks_exact(dim).map(|x| dot(x, w)).collect();
+            let mean = raw.iter().sum::<f64>() / options.max(1) as f64;
+            for (o, r) in raw.iter().enumerate() {
+                out[o * factors + k] = (r - mean) as f32;
+            }
+        }
+        out
+    }
 }
 
-/// What a cross-fit gives: every known question's out-of-fold estimate, and the map fitted on
-/// every known question (for questions without a prior).
+/// What a cross-fit gives: every known question's out-of-fold estimates, and the map fitted on
+/// every known question (for questions without statistics).
 pub struct CrossFit {
-    /// Per embedding row; `None` for rows of questions without a known prior.
+    /// Per embedding row; `None` for rows of questions without known statistics.
     pub estimated: Vec<Option<f32>>,
+    /// Per embedding row, `factors` loadings; `None` as above.
+    pub loadings: Vec<Option<Vec<f32>>>,
     pub map: PriorMap,
+}
+
+/// A question's known statistics: its prior, and its loadings (`options × factors`).
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    pub prior: &'a [f32],
+    pub loadings: &'a [f32],
 }
 
 fn dot(a: &[f32], b: &[f32]) -> f64 {
@@ -55,33 +87,39 @@ fn softmax(logits: &[f64]) -> Vec<f32> {
     exps.iter().map(|e| (e / total) as f32).collect()
 }
 
-/// XᵀX and Xᵀy of the centred rows of some questions.
+/// XᵀX and Xᵀy (one column per output: the log prior, then each loading) of the centred rows
+/// of some questions.
 #[derive(Clone)]
 struct Normal {
     xtx: Vec<f64>,
+    /// `outputs × dim`
     xty: Vec<f64>,
 }
 
 impl Normal {
-    fn zero(dim: usize) -> Self {
-        Self { xtx: vec![0.0; dim * dim], xty: vec![0.0; dim] }
+    fn zero(dim: usize, outputs: usize) -> Self {
+        Self { xtx: vec![0.0; dim * dim], xty: vec![0.0; dim * outputs] }
     }
 
-    fn add_question(&mut self, embeddings: &TaskEmbeddings, question: usize, prior: &[f32]) {
+    fn add_question(&mut self, embeddings: &TaskEmbeddings, question: usize, known: Known) {
         let dim = embeddings.dim;
-        let n = prior.len();
+        let n = known.prior.len();
+        let factors = known.loadings.len() / n;
         let mut mean = vec![0.0f64; dim];
         for o in 0..n {
             mean.iter_mut().zip(embeddings.option(question, o)).for_each(|(m, x)| *m += *x as f64 / n as f64);
         }
-        let logs: Vec<f64> = prior.iter().map(|p| (*p as f64).max(LOG_FLOOR).ln()).collect();
+        let logs: Vec<f64> = known.prior.iter().map(|p| (*p as f64).max(LOG_FLOOR).ln()).collect();
         let log_mean = logs.iter().sum::<f64>() / n as f64;
         let mut x = vec![0.0f64; dim];
         for (o, log) in logs.iter().enumerate() {
             x.iter_mut().zip(embeddings.option(question, o)).zip(&mean).for_each(|((c, v), m)| *c = *v as f64 - m);
-            let y = log - log_mean;
+            let mut ys = vec![log - log_mean];
+            ys.extend(known.loadings[o * factors..(o + 1) * factors].iter().map(|l| *l as f64));
+            for (column, y) in self.xty.chunks_exact_mut(dim).zip(&ys) {
+                column.iter_mut().zip(&x).for_each(|(c, xi)| *c += xi * y);
+            }
             for i in 0..dim {
-                self.xty[i] += x[i] * y;
                 let row = &mut self.xtx[i * dim..i * dim + i + 1];
                 row.iter_mut().zip(&x[..=i]).for_each(|(a, xj)| *a += x[i] * xj);
             }
@@ -99,7 +137,8 @@ impl Normal {
         self
     }
 
-    /// Ridge weights (only the lower triangle of XᵀX is accumulated).
+    /// Ridge weights of every output, `outputs × dim` (only the lower triangle of XᵀX is
+    /// accumulated).
     fn solve(&self, dim: usize, lambda: f64) -> Vec<f32> {
         let mut a = self.xtx.clone();
         for i in 0..dim {
@@ -108,50 +147,75 @@ impl Normal {
             }
             a[i * dim + i] += lambda;
         }
-        cholesky_solve(&a, &self.xty, dim).unwrap_or_else(|| vec![0.0; dim]).iter().map(|w| *w as f32).collect()
+        match cholesky(&a, dim) {
+            Some(l) => self.xty.chunks_exact(dim).flat_map(|b| solve_factored(&l, b, dim)).map(|w| w as f32).collect(),
+            None => vec![0.0; self.xty.len()],
+        }
     }
 }
 
-/// Cross-fits the map on the questions whose prior is known (`priors[q]`), choosing the ridge
-/// strength by the out-of-fold log-likelihood of the true priors.
-pub fn cross_fit(embeddings: &TaskEmbeddings, priors: &[Option<&[f32]>]) -> CrossFit {
+/// Cross-fits the map on the questions whose statistics are known (`known[q]`), choosing the
+/// ridge strength of the prior by the out-of-fold log-likelihood of the true priors, and that of
+/// the loadings by their out-of-fold squared error.
+pub fn cross_fit(embeddings: &TaskEmbeddings, known: &[Option<Known>], factors: usize) -> CrossFit {
     let dim = embeddings.dim;
-    let known: Vec<usize> = (0..priors.len()).filter(|&q| priors[q].is_some_and(|p| p.len() > 1)).collect();
-    let mut order = known.clone();
-    Rng::derived(0x9_12, &[known.len() as u64]).shuffle(&mut order);
-    let folds = QUESTION_FOLDS.min(known.len()).max(1);
-    let mut fold_of = vec![usize::MAX; priors.len()];
+    let outputs = 1 + factors;
+    let questions: Vec<usize> = (0..known.len()).filter(|&q| known[q].is_some_and(|k| k.prior.len() > 1)).collect();
+    let mut order = questions.clone();
+    Rng::derived(0x9_12, &[questions.len() as u64]).shuffle(&mut order);
+    let folds = QUESTION_FOLDS.min(questions.len()).max(1);
+    let mut fold_of = vec![usize::MAX; known.len()];
     order.iter().enumerate().for_each(|(i, &q)| fold_of[q] = i % folds);
-    let mut parts = vec![Normal::zero(dim); folds];
-    for &q in &known {
-        parts[fold_of[q]].add_question(embeddings, q, priors[q].expect("known"));
+    let mut parts = vec![Normal::zero(dim, outputs); folds];
+    for &q in &questions {
+        parts[fold_of[q]].add_question(embeddings, q, known[q].expect("known"));
     }
-    let total = parts.iter().fold(Normal::zero(dim), |sum, part| sum.plus(part));
-    let rows = *embeddings.offsets.last().unwrap_or(&0);
-    let estimate = |weights: &[f32], q: usize| {
-        let rows = embeddings.offsets[q]..embeddings.offsets[q + 1];
-        PriorMap { weights: weights.to_vec(), lambda: 0.0 }.estimate(&embeddings.data[rows.start * dim..rows.end * dim])
+    let total = parts.iter().fold(Normal::zero(dim, outputs), |sum, part| sum.plus(part));
+    let vectors = |q: usize| &embeddings.data[embeddings.offsets[q] * dim..embeddings.offsets[q + 1] * dim];
+    let map_of = |weights: &[f32]| PriorMap {
+        weights: weights[..dim].to_vec(),
+        lambda: 0.0,
+        loading_weights: weights[dim..].to_vec(),
+        loading_lambda: 0.0,
     };
-    let mut best: Option<(f64, f64, Vec<Option<f32>>)> = None;
+    // Per λ: out-of-fold prior log-likelihood, loading squared error, and the estimates.
+    let mut trials = Vec::new();
     for &lambda in &LAMBDAS {
-        let mut estimated = vec![None; rows];
-        let mut loglik = 0.0;
+        let rows = *embeddings.offsets.last().unwrap_or(&0);
+        let (mut estimated, mut loadings) = (vec![None; rows], vec![None; rows]);
+        let (mut loglik, mut squared) = (0.0, 0.0);
         for (f, part) in parts.iter().enumerate() {
-            let weights = if folds > 1 { total.minus(part).solve(dim, lambda) } else { vec![0.0; dim] };
-            for &q in known.iter().filter(|&&q| fold_of[q] == f) {
-                let e = estimate(&weights, q);
-                let prior = priors[q].expect("known");
-                loglik += prior.iter().zip(&e).map(|(p, e)| *p as f64 * (*e as f64).max(LOG_FLOOR).ln()).sum::<f64>();
-                (embeddings.offsets[q]..).zip(&e).for_each(|(row, v)| estimated[row] = Some(*v));
+            let weights = if folds > 1 { total.minus(part).solve(dim, lambda) } else { vec![0.0; dim * outputs] };
+            let map = map_of(&weights);
+            for &q in questions.iter().filter(|&&q| fold_of[q] == f) {
+                let k = known[q].expect("known");
+                let (prior, loading) = (map.estimate(vectors(q)), map.loadings(vectors(q)));
+                loglik +=
+                    k.prior.iter().zip(&prior).map(|(p, e)| *p as f64 * (*e as f64).max(LOG_FLOOR).ln()).sum::<f64>();
+                squared += k.loadings.iter().zip(&loading).map(|(a, b)| ((a - b) as f64).powi(2)).sum::<f64>();
+                for (o, row) in (embeddings.offsets[q]..embeddings.offsets[q + 1]).enumerate() {
+                    estimated[row] = Some(prior[o]);
+                    loadings[row] = Some(loading[o * factors..(o + 1) * factors].to_vec());
+                }
             }
         }
-        if best.as_ref().is_none_or(|(b, _, _)| loglik > *b) {
-            best = Some((loglik, lambda, estimated));
-        }
+        trials.push((lambda, loglik, squared, estimated, loadings));
     }
-    let (_, lambda, estimated) = best.expect("at least one lambda");
-    let weights = if known.is_empty() { vec![0.0; dim] } else { total.solve(dim, lambda) };
-    CrossFit { estimated, map: PriorMap { weights, lambda } }
+    let best_prior = (0..trials.len()).max_by(|&a, &b| trials[a].1.total_cmp(&trials[b].1)).expect("a λ");
+    let best_loadings = (0..trials.len()).min_by(|&a, &b| trials[a].2.total_cmp(&trials[b].2)).expect("a λ");
+    let (lambda, loading_lambda) = (trials[best_prior].0, trials[best_loadings].0);
+    let estimated = std::mem::take(&mut trials[best_prior].3);
+    let loadings = std::mem::take(&mut trials[best_loadings].4);
+    let full = |lambda: f64| {
+        if questions.is_empty() { vec![0.0; dim * outputs] } else { total.solve(dim, lambda) }
+    };
+    let map = PriorMap {
+        weights: full(lambda)[..dim].to_vec(),
+        lambda,
+        loading_weights: full(loading_lambda)[dim..].to_vec(),
+        loading_lambda,
+    };
+    CrossFit { estimated, loadings, map }
 }
 
 #[cfg(test)]
@@ -166,8 +230,7 @@ mod tests {
         let mut priors = Vec::new();
         for _ in 0..questions {
             let logits: Vec<f64> = (0..3).map(|_| rng.unit() * 2.0 - 1.0).collect();
-            let vectors: Vec<f32> =
-                logits.iter().flat_map(|&l| [l as f32, rng.unit() as f32 * 0.1, 0.3, 0.0]).collect();
+            let vectors: Vec<f32> = logits.iter().flat_map(|&l| [l as f32, rng.unit() as f32, 0.3, 0.0]).collect();
             embeddings.push_question(&vectors);
             priors.push(softmax(&logits));
         }
@@ -177,8 +240,8 @@ mod tests {
     #[test]
     fn recovers_a_linear_prior_out_of_fold() {
         let (embeddings, priors) = linear_task(60);
-        let known: Vec<Option<&[f32]>> = priors.iter().map(|p| Some(p.as_slice())).collect();
-        let fit = cross_fit(&embeddings, &known);
+        let known: Vec<Option<Known>> = priors.iter().map(|p| Some(Known { prior: p, loadings: &[] })).collect();
+        let fit = cross_fit(&embeddings, &known, 0);
         assert_eq!(fit.map.lambda, LAMBDAS[0], "noise-free data wants the weakest ridge");
         for (q, prior) in priors.iter().enumerate() {
             for (o, p) in prior.iter().enumerate() {
@@ -193,15 +256,39 @@ mod tests {
     }
 
     #[test]
+    fn recovers_linear_loadings_centred_per_question() {
+        // Each option's loading on the one factor is its second embedding coordinate (centred).
+        let (embeddings, priors) = linear_task(60);
+        let loadings: Vec<Vec<f32>> = (0..60)
+            .map(|q| {
+                let raw: Vec<f32> = (0..3).map(|o| embeddings.option(q, o)[1]).collect();
+                let mean = raw.iter().sum::<f32>() / 3.0;
+                raw.iter().map(|r| r - mean).collect()
+            })
+            .collect();
+        let known: Vec<Option<Known>> =
+            priors.iter().zip(&loadings).map(|(p, l)| Some(Known { prior: p, loadings: l })).collect();
+        let fit = cross_fit(&embeddings, &known, 1);
+        for (q, l) in loadings.iter().enumerate() {
+            for (o, truth) in l.iter().enumerate() {
+                let e = fit.loadings[embeddings.offsets[q] + o].as_ref().expect("known")[0];
+                assert!((e - truth).abs() < 0.01, "question {q} option {o}: {e} vs {truth}");
+            }
+        }
+        let new = fit.map.loadings(&[0.0, 0.5, 0.3, 0.0, 0.0, -0.5, 0.3, 0.0]);
+        assert!((new[0] - 0.5).abs() < 0.02 && (new[0] + new[1]).abs() < 1e-6, "{new:?}");
+    }
+
+    #[test]
     fn unknown_questions_get_no_out_of_fold_estimate() {
         let (embeddings, priors) = linear_task(12);
-        let mut known: Vec<Option<&[f32]>> = priors.iter().map(|p| Some(p.as_slice())).collect();
+        let mut known: Vec<Option<Known>> = priors.iter().map(|p| Some(Known { prior: p, loadings: &[] })).collect();
         known[4] = None;
-        let fit = cross_fit(&embeddings, &known);
+        let fit = cross_fit(&embeddings, &known, 0);
         assert!(fit.estimated[embeddings.offsets[4]..embeddings.offsets[5]].iter().all(Option::is_none));
         assert!(fit.estimated[embeddings.offsets[5]].is_some());
         // Nothing known at all: the map is flat and its estimates uniform.
-        let fit = cross_fit(&embeddings, &[None; 12]);
+        let fit = cross_fit(&embeddings, &[None; 12], 0);
         assert_eq!(fit.map.estimate(&[1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]), vec![0.5, 0.5]);
     }
 }

@@ -3,6 +3,11 @@
 /// Solves `A x = b` for symmetric positive-definite `A` (`n × n`, row-major). `None` if `A` is
 /// not positive definite.
 pub fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
+    Some(solve_factored(&cholesky(a, n)?, b, n))
+}
+
+/// The lower Cholesky factor `L` of `A = L Lᵀ`; `None` if `A` is not positive definite.
+pub fn cholesky(a: &[f64], n: usize) -> Option<Vec<f64>> {
     let mut l = vec![0.0; n * n];
     for i in 0..n {
         for j in 0..=i {
@@ -20,6 +25,11 @@ pub fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
             }
         }
     }
+    Some(l)
+}
+
+/// Solves `L Lᵀ x = b` given the factor from [`cholesky`] (one factor, many right-hand sides).
+pub fn solve_factored(l: &[f64], b: &[f64], n: usize) -> Vec<f64> {
     // Forward: L y = b; backward: Lᵀ x = y.
     let mut y = vec![0.0; n];
     for i in 0..n {
@@ -31,7 +41,7 @@ pub fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
         let s: f64 = (i + 1..n).map(|k| l[k * n + i] * x[k]).sum();
         x[i] = (y[i] - s) / l[i * n + i];
     }
-    Some(x)
+    x
 }
 
 #[cfg(test)]

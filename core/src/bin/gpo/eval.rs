@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use gpo_core::eval::factor::FactorMethod;
+use gpo_core::eval::factor::{FactorMethod, FactorModel};
 use gpo_core::eval::knn::KnnMethod;
 use gpo_core::eval::new_questions;
 use gpo_core::eval::protocol::{self, ProtocolConfig};
@@ -91,11 +91,20 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         let population = Population::fit(&visible, &embeddings, &split.meta_train(), factors);
         let text_prior = new_questions::TextPrior { population: &population, offsets: &embeddings.offsets };
         let text_prior = evaluate(&survey, &episodes, &text_prior)?;
+        // The factor model on the loadings estimated from the text, with the training's strength.
+        let text_factor = FactorModel {
+            population: &population,
+            offsets: &embeddings.offsets,
+            factors: factors,
+            lambda: train_config.model.factor_lambda,
+        };
+        let text_factor = evaluate(&survey, &episodes, &text_factor)?;
         let runner =
             GpoRunner::new(model, embeddings.clone(), population.clone(), train_config.model.offset(), &device);
         rows.push(("gpo-new".into(), evaluate(&survey, &episodes, &runner)?));
         gpo_seconds = started.elapsed().as_secs_f64();
         rows.push(("text-prior".into(), text_prior));
+        rows.push(("text-factor".into(), text_factor));
         let baselines: Vec<Box<dyn Method>> = vec![
             Box::new(UniformMethod),
             Box::new(RidgeMethod { embeddings: &embeddings, base: None }),
