@@ -9,7 +9,7 @@
 //! never is): the training respondents are split into folds and each fold's episodes read
 //! statistics computed without it.
 
-use super::prior_map::{Known, PriorMap, cross_fit};
+use super::prior_map::{Basis, CrossFit, Known, PriorMap, cross_fit, cross_fit_with, fit_questions};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
 use crate::util::rng::Rng;
@@ -126,9 +126,15 @@ impl Population {
 
     /// Fills in the statistics estimated from the text: cross-fitted on the questions with a
     /// known prior (see `prior_map`), and from the map fitted on all of them elsewhere.
-    pub fn with_text_priors(mut self, embeddings: &TaskEmbeddings) -> Self {
+    pub fn with_text_priors(self, embeddings: &TaskEmbeddings) -> Self {
+        let fit = cross_fit(embeddings, &self.known_statistics(embeddings), self.factors);
+        self.with_fit(embeddings, fit)
+    }
+
+    /// Per question, its known prior and loadings.
+    fn known_statistics(&self, embeddings: &TaskEmbeddings) -> Vec<Option<Known<'_>>> {
         let (offsets, k) = (&embeddings.offsets, self.factors);
-        let known: Vec<Option<Known>> = (0..offsets.len().saturating_sub(1))
+        (0..offsets.len().saturating_sub(1))
             .map(|q| {
                 let rows = offsets[q]..offsets[q + 1];
                 self.known[rows.start].then(|| Known {
@@ -136,9 +142,12 @@ impl Population {
                     loadings: &self.loadings[rows.start * k..rows.end * k],
                 })
             })
-            .collect();
-        let fit = cross_fit(embeddings, &known, k);
-        for q in 0..known.len() {
+            .collect()
+    }
+
+    fn with_fit(mut self, embeddings: &TaskEmbeddings, fit: CrossFit) -> Self {
+        let (offsets, k) = (&embeddings.offsets, self.factors);
+        for q in 0..offsets.len().saturating_sub(1) {
             let rows = offsets[q]..offsets[q + 1];
             let vectors = &embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim];
             let (prior, loadings) = (fit.map.estimate(vectors), fit.map.loadings(vectors));
@@ -150,6 +159,27 @@ impl Population {
         }
         self.prior_map = Some(fit.map);
         self
+    }
+
+    /// [`Population::fit`] for several sets of respondents (training: all of them, and each
+    /// fold's complement): the part of the text maps that depends only on which questions are
+    /// known is computed once for the sets that know the same questions.
+    pub fn fit_many(survey: &Survey, embeddings: &TaskEmbeddings, sets: &[&[usize]], factors: usize) -> Vec<Self> {
+        let mut basis: Option<Basis> = None;
+        sets.iter()
+            .map(|respondents| {
+                let population = Self::from_respondents(survey, &embeddings.offsets, respondents, factors);
+                let fit = {
+                    let known = population.known_statistics(embeddings);
+                    let questions = fit_questions(&known);
+                    if basis.as_ref().is_none_or(|b| b.questions() != questions) {
+                        basis = Some(Basis::new(embeddings, &questions));
+                    }
+                    cross_fit_with(basis.as_ref().expect("just set"), embeddings, &known, factors)
+                };
+                population.with_fit(embeddings, fit)
+            })
+            .collect()
     }
 
     /// The rows of the given questions only (`offsets` numbers the current rows).
@@ -428,6 +458,34 @@ mod tests {
         let kept = p.select(&embeddings.offsets, &[9]);
         assert_eq!(kept.estimated, p.estimated[18..20].to_vec());
         assert_eq!(kept.prior_map, p.prior_map);
+    }
+
+    #[test]
+    fn fitting_many_tables_at_once_changes_nothing() {
+        // Respondent 1 alone never answered question 3: its table knows other questions.
+        let mut embeddings = TaskEmbeddings { dim: 3, offsets: vec![0], data: Vec::new() };
+        let mut rng = Rng::new(5);
+        for _ in 0..12 {
+            let v: Vec<f32> = (0..6).map(|_| rng.unit() as f32).collect();
+            embeddings.push_question(&v);
+        }
+        let mut s = survey(&[[0.5, 0.5], [0.5, 0.5]]);
+        s.questions = (0..12).map(|_| s.questions[0].clone()).collect();
+        for (r, respondent) in s.respondents.iter_mut().enumerate() {
+            respondent.answers = (0..12)
+                .filter(|&q| r == 0 || q != 3)
+                .map(|q| {
+                    let p = 0.1 + 0.8 * rng.unit() as f32;
+                    crate::data::Answer { question: q, probs: vec![p, 1.0 - p] }
+                })
+                .collect();
+        }
+        let sets: [&[usize]; 3] = [&[0, 1], &[0], &[1]];
+        let many = Population::fit_many(&s, &embeddings, &sets, 1);
+        for (set, table) in sets.iter().zip(&many) {
+            assert_eq!(table, &Population::fit(&s, &embeddings, set, 1));
+        }
+        assert!(!many[2].known[6] && many[0].known[6]);
     }
 
     #[test]

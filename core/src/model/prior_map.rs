@@ -87,90 +87,131 @@ fn softmax(logits: &[f64]) -> Vec<f32> {
     exps.iter().map(|e| (e / total) as f32).collect()
 }
 
-/// XᵀX and Xᵀy (one column per output: the log prior, then each loading) of the centred rows
-/// of some questions.
-#[derive(Clone)]
-struct Normal {
-    xtx: Vec<f64>,
-    /// `outputs × dim`
-    xty: Vec<f64>,
+/// An option row centred on its question's mean embedding.
+fn centred_rows(embeddings: &TaskEmbeddings, question: usize) -> Vec<Vec<f64>> {
+    let (dim, n) = (embeddings.dim, embeddings.options(question));
+    let mut mean = vec![0.0f64; dim];
+    for o in 0..n {
+        mean.iter_mut().zip(embeddings.option(question, o)).for_each(|(m, x)| *m += *x as f64 / n as f64);
+    }
+    (0..n).map(|o| embeddings.option(question, o).iter().zip(&mean).map(|(v, m)| *v as f64 - m).collect()).collect()
 }
 
-impl Normal {
-    fn zero(dim: usize, outputs: usize) -> Self {
-        Self { xtx: vec![0.0; dim * dim], xty: vec![0.0; dim * outputs] }
-    }
-
-    fn add_question(&mut self, embeddings: &TaskEmbeddings, question: usize, known: Known) {
-        let dim = embeddings.dim;
-        let n = known.prior.len();
-        let factors = known.loadings.len() / n;
-        let mut mean = vec![0.0f64; dim];
-        for o in 0..n {
-            mean.iter_mut().zip(embeddings.option(question, o)).for_each(|(m, x)| *m += *x as f64 / n as f64);
-        }
-        let logs: Vec<f64> = known.prior.iter().map(|p| (*p as f64).max(LOG_FLOOR).ln()).collect();
-        let log_mean = logs.iter().sum::<f64>() / n as f64;
-        let mut x = vec![0.0f64; dim];
-        for (o, log) in logs.iter().enumerate() {
-            x.iter_mut().zip(embeddings.option(question, o)).zip(&mean).for_each(|((c, v), m)| *c = *v as f64 - m);
-            let mut ys = vec![log - log_mean];
+/// The regression targets of a question's options: its centred log prior, then its loadings
+/// (`options × (1 + factors)`).
+fn targets(known: Known) -> Vec<Vec<f64>> {
+    let n = known.prior.len();
+    let factors = known.loadings.len() / n;
+    let logs: Vec<f64> = known.prior.iter().map(|p| (*p as f64).max(LOG_FLOOR).ln()).collect();
+    let log_mean = logs.iter().sum::<f64>() / n as f64;
+    (0..n)
+        .map(|o| {
+            let mut ys = vec![logs[o] - log_mean];
             ys.extend(known.loadings[o * factors..(o + 1) * factors].iter().map(|l| *l as f64));
-            for (column, y) in self.xty.chunks_exact_mut(dim).zip(&ys) {
-                column.iter_mut().zip(&x).for_each(|(c, xi)| *c += xi * y);
+            ys
+        })
+        .collect()
+}
+
+/// What a cross-fit needs that does not depend on the respondents, only on which questions
+/// have known statistics: the question folds, and the Cholesky factor of XᵀX + λI of every
+/// fold's complement (and of all questions) for every λ. Computed once, it serves every
+/// population table over the same questions (training reads one per respondent fold).
+pub struct Basis {
+    dim: usize,
+    questions: Vec<usize>,
+    fold_of: Vec<usize>,
+    folds: usize,
+    /// `[fold][λ]`, the last `fold` being all questions; `None`: not positive definite.
+    factors: Vec<Vec<Option<Vec<f64>>>>,
+}
+
+impl Basis {
+    pub fn new(embeddings: &TaskEmbeddings, questions: &[usize]) -> Self {
+        let dim = embeddings.dim;
+        let mut order = questions.to_vec();
+        Rng::derived(0x9_12, &[questions.len() as u64]).shuffle(&mut order);
+        let folds = QUESTION_FOLDS.min(questions.len()).max(1);
+        let mut fold_of = vec![usize::MAX; embeddings.offsets.len().saturating_sub(1)];
+        order.iter().enumerate().for_each(|(i, &q)| fold_of[q] = i % folds);
+        // Lower triangles of each fold's XᵀX.
+        let mut parts = vec![vec![0.0f64; dim * dim]; folds];
+        for &q in questions {
+            let xtx = &mut parts[fold_of[q]];
+            for x in centred_rows(embeddings, q) {
+                for i in 0..dim {
+                    xtx[i * dim..i * dim + i + 1].iter_mut().zip(&x[..=i]).for_each(|(a, xj)| *a += x[i] * xj);
+                }
             }
+        }
+        let mut total = vec![0.0f64; dim * dim];
+        parts.iter().for_each(|p| total.iter_mut().zip(p).for_each(|(t, v)| *t += v));
+        let factor = |xtx: &[f64], lambda: f64| {
+            let mut a = xtx.to_vec();
             for i in 0..dim {
-                let row = &mut self.xtx[i * dim..i * dim + i + 1];
-                row.iter_mut().zip(&x[..=i]).for_each(|(a, xj)| *a += x[i] * xj);
+                for j in 0..i {
+                    a[j * dim + i] = a[i * dim + j];
+                }
+                a[i * dim + i] += lambda;
             }
+            cholesky(&a, dim)
+        };
+        let mut factors: Vec<Vec<Option<Vec<f64>>>> = Vec::with_capacity(folds + 1);
+        for part in &parts {
+            let outside: Vec<f64> = total.iter().zip(part).map(|(t, p)| t - p).collect();
+            factors.push(LAMBDAS.iter().map(|&l| if folds > 1 { factor(&outside, l) } else { None }).collect());
         }
+        factors.push(LAMBDAS.iter().map(|&l| if questions.is_empty() { None } else { factor(&total, l) }).collect());
+        Self { dim, questions: questions.to_vec(), fold_of, folds, factors }
     }
 
-    fn minus(&self, other: &Self) -> Self {
-        let sub = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(x, y)| x - y).collect();
-        Self { xtx: sub(&self.xtx, &other.xtx), xty: sub(&self.xty, &other.xty) }
+    /// The questions it was computed for.
+    pub fn questions(&self) -> &[usize] {
+        &self.questions
     }
 
-    fn plus(mut self, other: &Self) -> Self {
-        self.xtx.iter_mut().zip(&other.xtx).for_each(|(a, b)| *a += b);
-        self.xty.iter_mut().zip(&other.xty).for_each(|(a, b)| *a += b);
-        self
-    }
-
-    /// Ridge weights of every output, `outputs × dim` (only the lower triangle of XᵀX is
-    /// accumulated).
-    fn solve(&self, dim: usize, lambda: f64) -> Vec<f32> {
-        let mut a = self.xtx.clone();
-        for i in 0..dim {
-            for j in 0..i {
-                a[j * dim + i] = a[i * dim + j];
+    /// Ridge weights (`outputs × dim`) for the Xᵀy `xty` with fold `fold`'s factor (`folds`:
+    /// all questions) at the `l`-th λ; zero where there is none.
+    fn solve(&self, xty: &[f64], fold: usize, l: usize) -> Vec<f32> {
+        match &self.factors[fold][l] {
+            Some(factor) => {
+                xty.chunks_exact(self.dim).flat_map(|b| solve_factored(factor, b, self.dim)).map(|w| w as f32).collect()
             }
-            a[i * dim + i] += lambda;
-        }
-        match cholesky(&a, dim) {
-            Some(l) => self.xty.chunks_exact(dim).flat_map(|b| solve_factored(&l, b, dim)).map(|w| w as f32).collect(),
-            None => vec![0.0; self.xty.len()],
+            None => vec![0.0; xty.len()],
         }
     }
+}
+
+/// The questions whose known statistics a cross-fit uses (a prior over two or more options).
+pub fn fit_questions(known: &[Option<Known>]) -> Vec<usize> {
+    (0..known.len()).filter(|&q| known[q].is_some_and(|k| k.prior.len() > 1)).collect()
 }
 
 /// Cross-fits the map on the questions whose statistics are known (`known[q]`), choosing the
 /// ridge strength of the prior by the out-of-fold log-likelihood of the true priors, and that of
 /// the loadings by their out-of-fold squared error.
 pub fn cross_fit(embeddings: &TaskEmbeddings, known: &[Option<Known>], factors: usize) -> CrossFit {
+    cross_fit_with(&Basis::new(embeddings, &fit_questions(known)), embeddings, known, factors)
+}
+
+/// [`cross_fit`] with a basis computed for the same questions (`basis.questions()` must equal
+/// `fit_questions(known)`).
+pub fn cross_fit_with(basis: &Basis, embeddings: &TaskEmbeddings, known: &[Option<Known>], factors: usize) -> CrossFit {
     let dim = embeddings.dim;
     let outputs = 1 + factors;
-    let questions: Vec<usize> = (0..known.len()).filter(|&q| known[q].is_some_and(|k| k.prior.len() > 1)).collect();
-    let mut order = questions.clone();
-    Rng::derived(0x9_12, &[questions.len() as u64]).shuffle(&mut order);
-    let folds = QUESTION_FOLDS.min(questions.len()).max(1);
-    let mut fold_of = vec![usize::MAX; known.len()];
-    order.iter().enumerate().for_each(|(i, &q)| fold_of[q] = i % folds);
-    let mut parts = vec![Normal::zero(dim, outputs); folds];
-    for &q in &questions {
-        parts[fold_of[q]].add_question(embeddings, q, known[q].expect("known"));
+    let (questions, folds) = (&basis.questions, basis.folds);
+    // Xᵀy per fold, one column per output.
+    let mut parts = vec![vec![0.0f64; dim * outputs]; folds];
+    for &q in questions {
+        let xty = &mut parts[basis.fold_of[q]];
+        for (x, ys) in centred_rows(embeddings, q).iter().zip(targets(known[q].expect("known"))) {
+            for (column, y) in xty.chunks_exact_mut(dim).zip(&ys) {
+                column.iter_mut().zip(x).for_each(|(c, xi)| *c += xi * y);
+            }
+        }
     }
-    let total = parts.iter().fold(Normal::zero(dim, outputs), |sum, part| sum.plus(part));
+    let mut total = vec![0.0f64; dim * outputs];
+    parts.iter().for_each(|p| total.iter_mut().zip(p).for_each(|(t, v)| *t += v));
     let vectors = |q: usize| &embeddings.data[embeddings.offsets[q] * dim..embeddings.offsets[q + 1] * dim];
     let map_of = |weights: &[f32]| PriorMap {
         weights: weights[..dim].to_vec(),
@@ -179,15 +220,15 @@ pub fn cross_fit(embeddings: &TaskEmbeddings, known: &[Option<Known>], factors: 
         loading_lambda: 0.0,
     };
     // Per λ: out-of-fold prior log-likelihood, loading squared error, and the estimates.
+    let rows = *embeddings.offsets.last().unwrap_or(&0);
     let mut trials = Vec::new();
-    for &lambda in &LAMBDAS {
-        let rows = *embeddings.offsets.last().unwrap_or(&0);
+    for l in 0..LAMBDAS.len() {
         let (mut estimated, mut loadings) = (vec![None; rows], vec![None; rows]);
         let (mut loglik, mut squared) = (0.0, 0.0);
         for (f, part) in parts.iter().enumerate() {
-            let weights = if folds > 1 { total.minus(part).solve(dim, lambda) } else { vec![0.0; dim * outputs] };
-            let map = map_of(&weights);
-            for &q in questions.iter().filter(|&&q| fold_of[q] == f) {
+            let outside: Vec<f64> = total.iter().zip(part).map(|(t, p)| t - p).collect();
+            let map = map_of(&basis.solve(&outside, f, l));
+            for &q in questions.iter().filter(|&&q| basis.fold_of[q] == f) {
                 let k = known[q].expect("known");
                 let (prior, loading) = (map.estimate(vectors(q)), map.loadings(vectors(q)));
                 loglik +=
@@ -199,21 +240,17 @@ pub fn cross_fit(embeddings: &TaskEmbeddings, known: &[Option<Known>], factors: 
                 }
             }
         }
-        trials.push((lambda, loglik, squared, estimated, loadings));
+        trials.push((loglik, squared, estimated, loadings));
     }
-    let best_prior = (0..trials.len()).max_by(|&a, &b| trials[a].1.total_cmp(&trials[b].1)).expect("a λ");
-    let best_loadings = (0..trials.len()).min_by(|&a, &b| trials[a].2.total_cmp(&trials[b].2)).expect("a λ");
-    let (lambda, loading_lambda) = (trials[best_prior].0, trials[best_loadings].0);
-    let estimated = std::mem::take(&mut trials[best_prior].3);
-    let loadings = std::mem::take(&mut trials[best_loadings].4);
-    let full = |lambda: f64| {
-        if questions.is_empty() { vec![0.0; dim * outputs] } else { total.solve(dim, lambda) }
-    };
+    let best_prior = (0..trials.len()).max_by(|&a, &b| trials[a].0.total_cmp(&trials[b].0)).expect("a λ");
+    let best_loadings = (0..trials.len()).min_by(|&a, &b| trials[a].1.total_cmp(&trials[b].1)).expect("a λ");
+    let estimated = std::mem::take(&mut trials[best_prior].2);
+    let loadings = std::mem::take(&mut trials[best_loadings].3);
     let map = PriorMap {
-        weights: full(lambda)[..dim].to_vec(),
-        lambda,
-        loading_weights: full(loading_lambda)[dim..].to_vec(),
-        loading_lambda,
+        weights: basis.solve(&total[..dim], folds, best_prior),
+        lambda: LAMBDAS[best_prior],
+        loading_weights: basis.solve(&total[dim..], folds, best_loadings),
+        loading_lambda: LAMBDAS[best_loadings],
     };
     CrossFit { estimated, loadings, map }
 }

@@ -113,9 +113,12 @@ pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
                 resume: false,
                 stop_after: None,
             };
+            let started = Instant::now();
             let outcome = train(&data, &run, |_| {})?;
+            // Before the first step: the population statistics and text maps of every fold table.
+            let setup = started.elapsed().as_secs_f64() - outcome.seconds;
             println!(
-                "train {task}: {} steps in {:.1} s = {:.2} steps/s on {} ({} layers, d_model {}, batch {}, context ≤{} / targets ≤{} questions); peak RSS {:.0} MB",
+                "train {task}: setup {setup:.1} s, then {} steps in {:.1} s = {:.2} steps/s on {} ({} layers, d_model {}, batch {}, context ≤{} / targets ≤{} questions); peak RSS {:.0} MB",
                 outcome.steps_run,
                 outcome.seconds,
                 outcome.steps_run as f64 / outcome.seconds,
