@@ -95,7 +95,7 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         let text_factor = FactorModel {
             population: &population,
             offsets: &embeddings.offsets,
-            factors: factors,
+            factors,
             lambda: train_config.model.factor_lambda,
         };
         let text_factor = evaluate(&survey, &episodes, &text_factor)?;
