@@ -9,7 +9,7 @@
 //! never is): the training respondents are split into folds and each fold's episodes read
 //! statistics computed without it.
 
-use super::prior_map::{Basis, CrossFit, Known, PriorMap, cross_fit, cross_fit_with, fit_questions};
+use super::prior_map::{CrossFit, Known, PriorMap, cross_fit};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
 use crate::util::rng::Rng;
@@ -159,27 +159,6 @@ impl Population {
         }
         self.prior_map = Some(fit.map);
         self
-    }
-
-    /// [`Population::fit`] for several sets of respondents (training: all of them, and each
-    /// fold's complement): the part of the text maps that depends only on which questions are
-    /// known is computed once for the sets that know the same questions.
-    pub fn fit_many(survey: &Survey, embeddings: &TaskEmbeddings, sets: &[&[usize]], factors: usize) -> Vec<Self> {
-        let mut basis: Option<Basis> = None;
-        sets.iter()
-            .map(|respondents| {
-                let population = Self::from_respondents(survey, &embeddings.offsets, respondents, factors);
-                let fit = {
-                    let known = population.known_statistics(embeddings);
-                    let questions = fit_questions(&known);
-                    if basis.as_ref().is_none_or(|b| b.questions() != questions) {
-                        basis = Some(Basis::new(embeddings, &questions));
-                    }
-                    cross_fit_with(basis.as_ref().expect("just set"), embeddings, &known, factors)
-                };
-                population.with_fit(embeddings, fit)
-            })
-            .collect()
     }
 
     /// The rows of the given questions only (`offsets` numbers the current rows).
@@ -381,6 +360,7 @@ pub fn folds(respondents: &[usize], folds: usize, seed: u64) -> Vec<usize> {
 mod tests {
     use super::*;
     use crate::data::{Answer, LoadReport, Question, Respondent, RespondentKind, Task};
+    use crate::model::prior_map::{Basis, cross_fit_with, fit_questions};
 
     fn survey(answers: &[[f32; 2]]) -> Survey {
         Survey {
@@ -461,8 +441,9 @@ mod tests {
     }
 
     #[test]
-    fn fitting_many_tables_at_once_changes_nothing() {
-        // Respondent 1 alone never answered question 3: its table knows other questions.
+    fn the_shared_basis_changes_nothing() {
+        // Respondent 1 alone never answered question 3: its table knows other questions, so
+        // fitting the three sets in turn swaps the shared basis back and forth.
         let mut embeddings = TaskEmbeddings { dim: 3, offsets: vec![0], data: Vec::new() };
         let mut rng = Rng::new(5);
         for _ in 0..12 {
@@ -480,12 +461,15 @@ mod tests {
                 })
                 .collect();
         }
-        let sets: [&[usize]; 3] = [&[0, 1], &[0], &[1]];
-        let many = Population::fit_many(&s, &embeddings, &sets, 1);
-        for (set, table) in sets.iter().zip(&many) {
-            assert_eq!(table, &Population::fit(&s, &embeddings, set, 1));
+        for set in [&[0, 1][..], &[1], &[0], &[1]] {
+            let shared = Population::fit(&s, &embeddings, set, 1);
+            let fresh = Population::from_respondents(&s, &embeddings.offsets, set, 1);
+            let known = fresh.known_statistics(&embeddings);
+            let basis = Basis::new(&embeddings, &fit_questions(&known));
+            let fit = cross_fit_with(&basis, &embeddings, &known, 1);
+            drop(known);
+            assert_eq!(shared, fresh.clone().with_fit(&embeddings, fit), "respondents {set:?}");
         }
-        assert!(!many[2].known[6] && many[0].known[6]);
     }
 
     #[test]

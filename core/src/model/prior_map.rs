@@ -8,6 +8,8 @@
 //! known question's estimate comes from a fit on the other question folds ("cross-fitted"), so it
 //! is as wrong as it will be for a new question, and GPO learns how far to trust it.
 
+use std::sync::{Arc, Mutex};
+
 use serde::{Deserialize, Serialize};
 
 use crate::embed::TaskEmbeddings;
@@ -170,6 +172,24 @@ impl Basis {
         &self.questions
     }
 
+    /// [`Basis::new`], kept for the next call with the same embeddings and questions: every
+    /// population table of a task's trainings and evaluations (`gpo reproduce`: 63 per task)
+    /// knows the same questions, so the factorisations are computed once.
+    pub fn shared(embeddings: &TaskEmbeddings, questions: &[usize]) -> Arc<Self> {
+        static LAST: Mutex<Option<(u64, Arc<Basis>)>> = Mutex::new(None);
+        let key = fingerprint(embeddings, questions);
+        let mut last = LAST.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((k, basis)) = last.as_ref()
+            && *k == key
+            && basis.questions == questions
+        {
+            return basis.clone();
+        }
+        let basis = Arc::new(Self::new(embeddings, questions));
+        *last = Some((key, basis.clone()));
+        basis
+    }
+
     /// Ridge weights (`outputs × dim`) for the Xᵀy `xty` with fold `fold`'s factor (`folds`:
     /// all questions) at the `l`-th λ; zero where there is none.
     fn solve(&self, xty: &[f64], fold: usize, l: usize) -> Vec<f32> {
@@ -182,6 +202,13 @@ impl Basis {
     }
 }
 
+/// FNV-1a over the embeddings and the question list.
+fn fingerprint(embeddings: &TaskEmbeddings, questions: &[usize]) -> u64 {
+    let words = embeddings.data.iter().map(|x| x.to_bits() as u64);
+    let words = words.chain(embeddings.offsets.iter().chain(questions).map(|&v| v as u64));
+    words.chain([embeddings.dim as u64]).fold(0xcbf2_9ce4_8422_2325, |h, w| (h ^ w).wrapping_mul(0x100_0000_01b3))
+}
+
 /// The questions whose known statistics a cross-fit uses (a prior over two or more options).
 pub fn fit_questions(known: &[Option<Known>]) -> Vec<usize> {
     (0..known.len()).filter(|&q| known[q].is_some_and(|k| k.prior.len() > 1)).collect()
@@ -191,7 +218,7 @@ pub fn fit_questions(known: &[Option<Known>]) -> Vec<usize> {
 /// ridge strength of the prior by the out-of-fold log-likelihood of the true priors, and that of
 /// the loadings by their out-of-fold squared error.
 pub fn cross_fit(embeddings: &TaskEmbeddings, known: &[Option<Known>], factors: usize) -> CrossFit {
-    cross_fit_with(&Basis::new(embeddings, &fit_questions(known)), embeddings, known, factors)
+    cross_fit_with(&Basis::shared(embeddings, &fit_questions(known)), embeddings, known, factors)
 }
 
 /// [`cross_fit`] with a basis computed for the same questions (`basis.questions()` must equal

@@ -186,13 +186,13 @@ pub fn train(
     let factors = config.model.population_factors;
     let n_folds = POPULATION_FOLDS.min(data.train.len()).max(1);
     let fold = folds(data.train, n_folds, config.seed);
-    let others: Vec<Vec<usize>> = (0..n_folds)
-        .map(|f| data.train.iter().zip(&fold).filter(|(_, k)| **k != f).map(|(r, _)| *r).collect())
+    let full = Population::fit(data.survey, data.embeddings, data.train, factors);
+    let fold_tables: Vec<Population> = (0..n_folds)
+        .map(|f| {
+            let others: Vec<usize> = data.train.iter().zip(&fold).filter(|(_, k)| **k != f).map(|(r, _)| *r).collect();
+            Population::fit(data.survey, data.embeddings, &others, factors)
+        })
         .collect();
-    let mut sets: Vec<&[usize]> = vec![data.train];
-    sets.extend(others.iter().map(Vec::as_slice));
-    let mut fold_tables = Population::fit_many(data.survey, data.embeddings, &sets, factors);
-    let full = fold_tables.remove(0);
     let mut tables: Vec<&Population> = vec![&full];
     tables.extend(fold_tables.iter());
     // The factor offset's ridge strength: chosen on the training respondents (each scored with
