@@ -32,7 +32,11 @@ pub fn episode_inputs<'a>(survey: &'a Survey, episodes: &[Episode]) -> Vec<Episo
 /// GPO's predicted distributions for every episode (in chunks of [`EVAL_CHUNK`] respondents).
 #[cfg(not(target_arch = "wasm32"))]
 pub fn predict_episodes(runner: &GpoRunner, survey: &Survey, episodes: &[Episode]) -> Vec<Vec<Vec<f32>>> {
-    let inputs = episode_inputs(survey, episodes);
+    predict_inputs(runner, &episode_inputs(survey, episodes))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn predict_inputs(runner: &GpoRunner, inputs: &[EpisodeInput]) -> Vec<Vec<Vec<f32>>> {
     inputs.chunks(EVAL_CHUNK).flat_map(|chunk| runner.predict(chunk)).map(|p| p.probs).collect()
 }
 
@@ -44,7 +48,7 @@ pub fn predict_episodes_as_new(runner: &GpoRunner, survey: &Survey, episodes: &[
     for input in &mut inputs {
         input.hidden = Some((vec![false; input.context.len()], vec![true; input.targets.len()]));
     }
-    inputs.chunks(EVAL_CHUNK).flat_map(|chunk| runner.predict(chunk)).map(|p| p.probs).collect()
+    predict_inputs(runner, &inputs)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

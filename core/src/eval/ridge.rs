@@ -12,7 +12,7 @@ use super::score::{EvalError, Predictor};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
 use crate::model::Population;
-use crate::util::linalg::cholesky_solve;
+use crate::util::linalg::{cholesky_solve, dot, softmax};
 
 /// Probability floor before taking logs of the targets.
 const FLOOR: f64 = 0.01;
@@ -22,10 +22,6 @@ pub struct Ridge<'a> {
     pub embeddings: &'a TaskEmbeddings,
     pub lambda: f64,
     pub base: Option<&'a Population>,
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| (*x as f64) * (*y as f64)).sum()
 }
 
 impl Ridge<'_> {
@@ -85,13 +81,6 @@ impl Ridge<'_> {
             })
             .collect()
     }
-}
-
-pub fn softmax(logits: &[f64]) -> Vec<f32> {
-    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
-    let total: f64 = exps.iter().sum();
-    exps.iter().map(|e| (e / total) as f32).collect()
 }
 
 impl Predictor for Ridge<'_> {

@@ -149,13 +149,19 @@ impl Population {
         let (offsets, k) = (&embeddings.offsets, self.factors);
         for q in 0..offsets.len().saturating_sub(1) {
             let rows = offsets[q]..offsets[q + 1];
-            let vectors = &embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim];
-            let (prior, loadings) = (fit.map.estimate(vectors), fit.map.loadings(vectors));
-            for (o, row) in rows.enumerate() {
-                self.estimated[row] = fit.estimated[row].unwrap_or(prior[o]);
-                let estimate = fit.loadings[row].as_deref().unwrap_or(&loadings[o * k..(o + 1) * k]);
-                self.estimated_loadings[row * k..(row + 1) * k].copy_from_slice(estimate);
-            }
+            // Known questions keep their out-of-fold estimates; the others get the full map's.
+            let (prior, loadings) = match (&fit.estimated[rows.start], &fit.loadings[rows.start]) {
+                (Some(_), Some(_)) => (
+                    rows.clone().map(|r| fit.estimated[r].expect("known question")).collect(),
+                    rows.clone().flat_map(|r| fit.loadings[r].clone().expect("known question")).collect(),
+                ),
+                _ => {
+                    let vectors = &embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim];
+                    (fit.map.estimate(vectors), fit.map.loadings(vectors))
+                }
+            };
+            self.estimated[rows.clone()].copy_from_slice(&prior);
+            self.estimated_loadings[rows.start * k..rows.end * k].copy_from_slice(&loadings);
         }
         self.prior_map = Some(fit.map);
         self

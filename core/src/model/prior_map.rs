@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use serde::{Deserialize, Serialize};
 
 use crate::embed::TaskEmbeddings;
-use crate::util::linalg::{cholesky, solve_factored};
+use crate::util::linalg::{cholesky, dot, softmax, solve_factored};
 use crate::util::rng::Rng;
 
 /// Ridge strengths tried; per output kind the one with the best cross-fitted score is kept.
@@ -76,17 +76,6 @@ pub struct CrossFit {
 pub struct Known<'a> {
     pub prior: &'a [f32],
     pub loadings: &'a [f32],
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum()
-}
-
-fn softmax(logits: &[f64]) -> Vec<f32> {
-    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
-    let total: f64 = exps.iter().sum();
-    exps.iter().map(|e| (e / total) as f32).collect()
 }
 
 /// An option row centred on its question's mean embedding.

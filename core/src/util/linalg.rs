@@ -1,5 +1,18 @@
 //! Dense symmetric positive-definite solves (Cholesky), for ridge regression.
 
+/// Dot product of two f32 vectors, accumulated in f64.
+pub fn dot(a: &[f32], b: &[f32]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| *x as f64 * *y as f64).sum()
+}
+
+/// Probabilities from logits (max-shifted).
+pub fn softmax(logits: &[f64]) -> Vec<f32> {
+    let max = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let exps: Vec<f64> = logits.iter().map(|l| (l - max).exp()).collect();
+    let total: f64 = exps.iter().sum();
+    exps.iter().map(|e| (e / total) as f32).collect()
+}
+
 /// Solves `A x = b` for symmetric positive-definite `A` (`n × n`, row-major). `None` if `A` is
 /// not positive definite.
 pub fn cholesky_solve(a: &[f64], b: &[f64], n: usize) -> Option<Vec<f64>> {
