@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds what the page serves: trains the page's GPO models if they are missing (`--quick`:
 # a few steps, for tests), embeds, exports the bundle and builds the page with Trunk into dist/.
+# GPO_PAGE_PROFILE=test builds the page in Cargo's `wasm-test` profile (no fat LTO, no wasm-opt:
+# minutes faster, the same code); the default is the shipped `wasm-release` build.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -25,4 +27,9 @@ if $quick; then
 else
     "$gpo" export-web --out "$ROOT/.cache/bundle"
 fi
-trunk build
+if [ "${GPO_PAGE_PROFILE:-release}" = test ]; then
+    # Trunk's dev mode takes index.html's data-cargo-profile-dev and skips wasm-opt.
+    trunk build --release false
+else
+    trunk build
+fi

@@ -11,7 +11,7 @@ use gpo_core::eval::knn::KnnMethod;
 use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::eval::ridge::RidgeMethod;
 use gpo_core::eval::run::{Method, PriorMethod, UniformMethod, run_methods};
-use gpo_core::export::model::safetensors_bytes;
+use gpo_core::export::model::{record_bytes, safetensors_bytes};
 use gpo_core::model::{EpisodeInput, GpoConfig, GpoRunner, Population};
 use gpo_core::train::trainer::{TrainData, TrainRun, init_model, train};
 use gpo_core::train::{SamplingConfig, TrainConfig};
@@ -85,6 +85,11 @@ fn a_resumed_run_ends_where_an_uninterrupted_run_ends() {
     let max_diff =
         max_weight_difference(&safetensors_bytes(&rest.best).unwrap(), &safetensors_bytes(&whole.best).unwrap());
     assert!(max_diff == 0.0, "the same weights (max |diff| {max_diff})");
+    assert!(record_bytes(&rest.best).unwrap() == record_bytes(&whole.best).unwrap(), "the same model.bpk bytes");
+    assert!(
+        safetensors_bytes(&rest.best).unwrap() == safetensors_bytes(&whole.best).unwrap(),
+        "the same model.safetensors bytes"
+    );
     std::fs::remove_file(path).unwrap();
 }
 

@@ -76,6 +76,55 @@ impl Predictor for TextPrior<'_> {
     }
 }
 
+/// The no-text baseline for a new question: per number of options, the mean known prior at each
+/// option position (the option scale's typical answer), the same for everyone. A text map that
+/// cannot beat it has learnt nothing from the question's words.
+pub struct PositionPrior {
+    /// Options → the mean distribution over positions of the known questions with that many.
+    by_options: std::collections::BTreeMap<usize, Vec<f32>>,
+}
+
+impl PositionPrior {
+    /// Averages the known priors of `population` (rows at `offsets`) by option count and position.
+    pub fn fit(population: &Population, offsets: &[usize]) -> Self {
+        let mut sums: std::collections::BTreeMap<usize, (Vec<f64>, usize)> = Default::default();
+        for q in offsets.windows(2).filter(|w| population.known[w[0]]) {
+            let (start, end) = (q[0], q[1]);
+            let (sum, count) = sums.entry(end - start).or_insert_with(|| (vec![0.0; end - start], 0));
+            for (s, &p) in sum.iter_mut().zip(&population.probs[start..end]) {
+                *s += p as f64;
+            }
+            *count += 1;
+        }
+        let by_options = sums
+            .into_iter()
+            .map(|(n, (sum, _))| {
+                let total: f64 = sum.iter().sum();
+                (n, sum.iter().map(|&s| (s / total) as f32).collect())
+            })
+            .collect();
+        Self { by_options }
+    }
+
+    /// The distribution for a question of `options` options (uniform for an unseen count).
+    pub fn distribution(&self, options: usize) -> Vec<f32> {
+        self.by_options.get(&options).cloned().unwrap_or_else(|| vec![1.0 / options as f32; options])
+    }
+}
+
+impl Predictor for PositionPrior {
+    fn name(&self) -> String {
+        "position-prior".into()
+    }
+
+    fn predict(&self, survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
+        Ok(episodes
+            .iter()
+            .map(|e| e.targets.iter().map(|&q| self.distribution(survey.questions[q].options.len())).collect())
+            .collect())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -106,6 +155,19 @@ mod tests {
                 .collect(),
             report: LoadReport::default(),
         }
+    }
+
+    #[test]
+    fn the_position_prior_averages_known_questions_by_option_count() {
+        let offsets = [0, 2, 4, 7, 9];
+        let mut population = Population::unknown(&offsets, 0);
+        population.probs = vec![0.8, 0.2, 0.6, 0.4, 0.5, 0.3, 0.2, 0.1, 0.9];
+        population.known = vec![true, true, true, true, true, true, true, false, false];
+        let prior = PositionPrior::fit(&population, &offsets);
+        let close = |a: Vec<f32>, b: &[f32]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-6);
+        assert!(close(prior.distribution(2), &[0.7, 0.3]), "the unknown fourth question is left out");
+        assert!(close(prior.distribution(3), &[0.5, 0.3, 0.2]));
+        assert!(close(prior.distribution(4), &[0.25; 4]), "no known question of 4 options: uniform");
     }
 
     #[test]

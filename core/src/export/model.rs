@@ -69,7 +69,42 @@ pub fn safetensors_bytes(model: &Gpo) -> Result<Vec<u8>, ExportError> {
         .metadata("format", "pt")
         .metadata("producer", "gpo-rust");
     model.save_into(&mut store).map_err(|e| file_error(Path::new("model.safetensors"), e))?;
-    store.get_bytes().map_err(|e| file_error(Path::new("model.safetensors"), e))
+    let bytes = store.get_bytes().map_err(|e| file_error(Path::new("model.safetensors"), e))?;
+    sorted_header(&bytes).map_err(|e| file_error(Path::new("model.safetensors"), e))
+}
+
+/// `bytes` (a safetensors file) with its JSON header's keys in sorted order.
+///
+/// The safetensors crate writes the header from a `HashMap`, so the same weights came out as
+/// different bytes from run to run (the `__metadata__` entries in a random order). The tensor
+/// data is untouched: its offsets are relative to the end of the header.
+fn sorted_header(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::collections::BTreeMap;
+    let length = bytes.get(..8).ok_or("shorter than its header length")?;
+    let length = u64::from_le_bytes(length.try_into().expect("8 bytes")) as usize;
+    let end = 8usize.checked_add(length).filter(|&end| end <= bytes.len()).ok_or("header longer than the file")?;
+    let header: BTreeMap<String, serde_json::Value> =
+        serde_json::from_slice(&bytes[8..end]).map_err(|e| format!("header: {e}"))?;
+    let sorted: BTreeMap<&String, serde_json::Value> = header
+        .iter()
+        .map(|(key, value)| {
+            let value = match value {
+                serde_json::Value::Object(entries) => {
+                    serde_json::to_value(entries.iter().collect::<BTreeMap<_, _>>()).expect("a JSON object serialises")
+                }
+                other => other.clone(),
+            };
+            (key, value)
+        })
+        .collect();
+    let mut json = serde_json::to_vec(&sorted).expect("a JSON object serialises");
+    // Safetensors keeps the data 8-byte aligned by padding the header with spaces.
+    json.resize(json.len().next_multiple_of(8), b' ');
+    let mut out = Vec::with_capacity(8 + json.len() + bytes.len() - end);
+    out.extend_from_slice(&(json.len() as u64).to_le_bytes());
+    out.extend_from_slice(&json);
+    out.extend_from_slice(&bytes[end..]);
+    Ok(out)
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -98,4 +133,27 @@ pub fn load_model(dir: &Path, device: &Device) -> Result<(Gpo, TrainConfig, Mode
     let model = model_from_record(&config.model, read("model.bpk")?, device)
         .map_err(|e| file_error(&dir.join("model.bpk"), e))?;
     Ok((model, config, meta))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::train::trainer::init_model;
+
+    #[test]
+    fn a_seeded_model_is_the_same_bytes_every_time() {
+        let config = GpoConfig::new().with_layers(1).with_d_model(16).with_d_ff(32);
+        let device = Device::flex();
+        let (a, b) = (init_model(&config, 3, &device), init_model(&config, 3, &device));
+        assert_eq!(record_bytes(&a).unwrap(), record_bytes(&b).unwrap());
+        // Each store's metadata map has its own random order: several writes must all agree.
+        let first = safetensors_bytes(&a).unwrap();
+        for model in [&a, &b, &a, &b] {
+            assert_eq!(safetensors_bytes(model).unwrap(), first);
+        }
+        let file = safetensors::SafeTensors::deserialize(&first).expect("still a safetensors file");
+        assert!(file.tensors().len() > 4);
+        let other = init_model(&config, 4, &device);
+        assert_ne!(record_bytes(&other).unwrap(), record_bytes(&a).unwrap(), "the seed matters");
+    }
 }

@@ -118,9 +118,28 @@ impl BundleWriter {
         });
     }
 
-    /// Writes every file, then the manifest; returns the manifest.
+    /// Writes every file, then the manifest, into a folder beside `dir`, and only then puts that
+    /// folder in `dir`'s place: an interrupted export leaves the previous bundle (or none), never
+    /// a mixture of old and new files. Returns the manifest.
     pub fn write(self, dir: &Path) -> std::io::Result<Manifest> {
-        std::fs::create_dir_all(dir)?;
+        let name = dir.file_name().ok_or_else(|| std::io::Error::other("the bundle folder has no name"))?;
+        let sibling =
+            |what: &str| dir.with_file_name(format!(".{}.{what}-{}", name.to_string_lossy(), std::process::id()));
+        let (partial, previous) = (sibling("partial"), sibling("previous"));
+        let _ = std::fs::remove_dir_all(&partial);
+        std::fs::create_dir_all(&partial)?;
+        let manifest = self.write_files(&partial).inspect_err(|_| {
+            let _ = std::fs::remove_dir_all(&partial);
+        })?;
+        if dir.exists() {
+            std::fs::rename(dir, &previous)?;
+        }
+        std::fs::rename(&partial, dir)?;
+        let _ = std::fs::remove_dir_all(&previous);
+        Ok(manifest)
+    }
+
+    fn write_files(self, dir: &Path) -> std::io::Result<Manifest> {
         let mut entries = Vec::new();
         for (name, bytes) in &self.files {
             write_atomic(&dir.join(name), bytes)?;
@@ -163,4 +182,34 @@ pub fn safetensors_to_f16(bytes: &[u8]) -> Result<Vec<u8>, String> {
         })
         .collect::<Result<_, String>>()?;
     safetensors::serialize(views, None).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> =
+            std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_new_bundle_replaces_the_old_one_whole() {
+        let root = std::env::temp_dir().join(format!("gpo-bundle-swap-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let dir = root.join("bundle");
+        let mut old = BundleWriter::default();
+        old.add_file("old.bin", vec![1, 2, 3]);
+        old.write(&dir).unwrap();
+        assert_eq!(names(&dir), ["manifest.json", "old.bin"]);
+        let mut new = BundleWriter::default();
+        new.add_file("new.bin", vec![4]);
+        let manifest = new.write(&dir).unwrap();
+        assert_eq!(names(&dir), ["manifest.json", "new.bin"], "nothing of the old bundle is left");
+        assert_eq!(manifest.files.len(), 1);
+        assert_eq!(names(&root), ["bundle"], "no partial or previous folder is left beside it");
+        std::fs::remove_dir_all(root).unwrap();
+    }
 }

@@ -5,6 +5,7 @@ pub mod batch;
 mod gpo;
 pub mod layer;
 pub mod loss;
+pub mod param_ids;
 pub mod population;
 pub mod predict;
 pub mod prior_map;

@@ -18,6 +18,7 @@ use crate::eval::factor::FactorModel;
 use crate::eval::protocol::{Episode, episodes};
 use crate::eval::score::{EvalError, score_episodes};
 use crate::model::loss::gaussian_nll;
+use crate::model::param_ids::with_stable_ids;
 use crate::model::population::folds;
 use crate::model::predict::embedding_table;
 use crate::model::{Gpo, GpoConfig, GpoRunner, Offset, Population, build_batch};
@@ -88,12 +89,13 @@ pub const POPULATION_FOLDS: usize = 5;
 /// Candidate ridge strengths of the factor offset.
 pub const FACTOR_LAMBDAS: [f64; 6] = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0];
 
-/// A fresh model, initialised on the CPU (seeded, deterministic) and moved to `device`.
+/// A fresh model, initialised on the CPU (seeded, deterministic) and moved to `device`, its
+/// parameter ids numbered by structure so that its records are the same bytes every run.
 pub fn init_model(config: &GpoConfig, seed: u64, device: &Device) -> Gpo {
     let cpu = Device::flex();
     cpu.seed(seed);
-    let record = config.init(&cpu).into_record();
-    config.init(device).load_record(record)
+    let record = with_stable_ids(config.init(&cpu)).into_record();
+    with_stable_ids(config.init(device).load_record(record))
 }
 
 fn to_bytes(model: &Gpo) -> Result<Vec<u8>, TrainError> {

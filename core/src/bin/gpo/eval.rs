@@ -91,6 +91,8 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         let population = Population::fit(&visible, &embeddings, &split.meta_train(), factors);
         let text_prior = new_questions::TextPrior { population: &population, offsets: &embeddings.offsets };
         let text_prior = evaluate(&survey, &episodes, &text_prior)?;
+        let position_prior = new_questions::PositionPrior::fit(&population, &embeddings.offsets);
+        let position_prior = evaluate(&survey, &episodes, &position_prior)?;
         // The factor model on the loadings estimated from the text, with the training's strength.
         let text_factor = FactorModel {
             population: &population,
@@ -104,6 +106,7 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         rows.push(("gpo-new".into(), evaluate(&survey, &episodes, &runner)?));
         gpo_seconds = started.elapsed().as_secs_f64();
         rows.push(("text-prior".into(), text_prior));
+        rows.push(("position-prior".into(), position_prior));
         rows.push(("text-factor".into(), text_factor));
         let baselines: Vec<Box<dyn Method>> = vec![
             Box::new(UniformMethod),
@@ -157,7 +160,7 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         );
         for (method, score) in &rows {
             let loglik = score.loglik.map_or(String::new(), |l| format!("  loglik {l:.3}"));
-            println!("  {method:>8}  {:.4}{loglik}  ({} pairs)", score.value, score.pairs);
+            println!("  {method:>14}  {:.4}{loglik}  ({} pairs)", score.value, score.pairs);
         }
         println!("GPO predicted {} pairs in {:.2} s", rows[0].1.pairs, gpo_seconds);
     }
