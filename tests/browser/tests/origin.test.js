@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { openEditor, writeQuestion } from '../lib/editor.js';
-import { answerSeveral, launch, openApp, startServer, waitForPrediction, waitReady } from '../lib/harness.js';
+import { answerSeveral, launch, openApp, startServer, waitForPrediction } from '../lib/harness.js';
 
 /// Collects every CSP violation of the page (before any of the page's own scripts run).
 function recordViolations() {
@@ -59,7 +59,8 @@ describe('the page locked to its own origin', () => {
     await writeQuestion(page, 'Should towns plant more trees along their streets?', ['Yes', 'No']);
     await seen();
     await page.reload();
-    await waitReady(page);
+    // The address keeps the editor open, and it loads the encoder again.
+    await page.waitForSelector('[data-testid=editor-status][data-state=ready]', { timeout: 180_000 });
     await seen();
     const origin = new URL(server.url).origin;
     const away = browser.requests.map((r) => r.url).filter((url) => !/^(blob|data):/.test(url) && new URL(url).origin !== origin);
@@ -69,17 +70,13 @@ describe('the page locked to its own origin', () => {
     assert.deepEqual(browser.pageErrors, []);
   });
 
-  it('enforces the policy: an inline script, eval and a foreign fetch are refused', async () => {
+  // (eval itself cannot be tried from here: DevTools' evaluation, which drives the test, is exempt
+  // from the page's policy; the policy's text above allows no 'unsafe-eval'.)
+  it('enforces the policy: an inline script and a foreign fetch are refused', async () => {
     const outcome = await page.evaluate(async () => {
       const script = document.createElement('script');
       script.textContent = 'window.__inlineRan = true';
       document.head.append(script);
-      let evaluated;
-      try {
-        evaluated = eval('"eval ran"');
-      } catch (error) {
-        evaluated = error.name;
-      }
       let fetched;
       try {
         await fetch('https://example.com/');
@@ -88,13 +85,12 @@ describe('the page locked to its own origin', () => {
         fetched = error.name;
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
-      return { inline: window.__inlineRan ?? false, evaluated, fetched, violations: window.__violations };
+      return { inline: window.__inlineRan ?? false, fetched, violations: window.__violations };
     });
     assert.equal(outcome.inline, false, 'the inline script did not run');
-    assert.equal(outcome.evaluated, 'EvalError');
     assert.equal(outcome.fetched, 'TypeError');
     const directives = outcome.violations.map((v) => v.split(' ')[0]);
-    for (const directive of ['script-src-elem', 'script-src', 'connect-src']) {
+    for (const directive of ['script-src-elem', 'connect-src']) {
       assert.ok(directives.includes(directive), `${directive} reported: ${outcome.violations.join(' | ')}`);
     }
   });
