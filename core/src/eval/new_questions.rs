@@ -87,18 +87,18 @@ pub struct PositionPrior {
 impl PositionPrior {
     /// Averages the known priors of `population` (rows at `offsets`) by option count and position.
     pub fn fit(population: &Population, offsets: &[usize]) -> Self {
-        let mut sums: std::collections::BTreeMap<usize, (Vec<f64>, usize)> = Default::default();
-        for q in offsets.windows(2).filter(|w| population.known[w[0]]) {
-            let (start, end) = (q[0], q[1]);
-            let (sum, count) = sums.entry(end - start).or_insert_with(|| (vec![0.0; end - start], 0));
+        let mut sums: std::collections::BTreeMap<usize, Vec<f64>> = Default::default();
+        for question in offsets.windows(2).filter(|w| population.known[w[0]]) {
+            let (start, end) = (question[0], question[1]);
+            let sum = sums.entry(end - start).or_insert_with(|| vec![0.0; end - start]);
             for (s, &p) in sum.iter_mut().zip(&population.probs[start..end]) {
                 *s += p as f64;
             }
-            *count += 1;
         }
+        // Normalising the sums is the same as averaging the (normalised) priors.
         let by_options = sums
             .into_iter()
-            .map(|(n, (sum, _))| {
+            .map(|(n, sum)| {
                 let total: f64 = sum.iter().sum();
                 (n, sum.iter().map(|&s| (s / total) as f32).collect())
             })
