@@ -22,6 +22,44 @@ pub enum DataError {
     Field { path: PathBuf, key: String, message: String },
     #[error("data folder not found: {message}")]
     Missing { message: String },
+    #[error("{message}")]
+    Selection { message: String },
+    /// Everything wrong with a survey folder, in file and line order (`gpo data check` prints
+    /// them all; the error names the first).
+    #[error("{}", summary(.0))]
+    Survey(Vec<Problem>),
+}
+
+/// One problem in a survey file: the file, its line (1-based; 0 for the whole file), the field.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub path: PathBuf,
+    pub line: u64,
+    pub field: String,
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if self.line > 0 {
+            write!(f, ": line {}", self.line)?;
+        }
+        if !self.field.is_empty() {
+            write!(f, ": {}", self.field)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+fn summary(problems: &[Problem]) -> String {
+    match problems {
+        [] => "invalid survey".into(),
+        [one] => one.to_string(),
+        [first, rest @ ..] => {
+            format!("{first} (and {} more problems: `gpo data check` lists them all)", rest.len())
+        }
+    }
 }
 
 impl DataError {

@@ -151,7 +151,7 @@ pub fn load_gd4(data: &Path) -> Result<Survey, DataError> {
             report.drop("participant with no poll answer");
             continue;
         }
-        respondents.push(Respondent { name, kind: RespondentKind::Person, attributes, answers });
+        respondents.push(Respondent { name, label: None, kind: RespondentKind::Person, attributes, answers });
     }
     let polls = columns.iter().filter(|c| matches!(c, Column::Poll(_))).count();
     report.note(format!(
@@ -159,7 +159,7 @@ pub fn load_gd4(data: &Path) -> Result<Survey, DataError> {
         questions.len() - polls,
         header.len()
     ));
-    Ok(Survey { task: Task::Gd4, questions, respondents, report })
+    Ok(Survey { info: Task::Gd4.info(), questions, respondents, report })
 }
 
 /// A cell's answer, or `None` when not answered.

@@ -140,6 +140,7 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
             .entry(country.clone())
             .or_insert_with(|| Respondent {
                 name: country.clone(),
+                label: None,
                 kind: RespondentKind::Group,
                 attributes: vec![("country".into(), country)],
                 answers: Vec::new(),
@@ -157,7 +158,7 @@ pub fn load_goqa(data: &Path) -> Result<Survey, DataError> {
          {raw_disagreements} of them differ as stored, {disagreements} after renormalising \
          (largest difference {largest:.2e}); the GlobalOpinionBench copy is kept"
     ));
-    Ok(Survey { task: Task::Goqa, questions, respondents, report })
+    Ok(Survey { info: Task::Goqa.info(), questions, respondents, report })
 }
 
 /// A kept (country, question) distribution: its source copy, probabilities and raw weights.

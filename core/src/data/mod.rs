@@ -1,6 +1,8 @@
-//! Data: the three real survey sources, loaded into one canonical [`Survey`] type.
+//! Data: the three real survey sources and survey folders in the gpo survey format
+//! (docs/FORMATS.md), loaded into one canonical [`Survey`] type.
 
 mod error;
+pub mod format;
 pub mod gd4;
 pub mod goqa;
 pub mod opinionqa;
@@ -12,10 +14,13 @@ mod survey;
 
 use std::path::Path;
 
-pub use error::DataError;
+pub use error::{DataError, Problem};
 pub use paths::{DATA_ENV, resolve_data_dir};
 pub use stats::{SurveyStats, survey_stats};
-pub use survey::{Answer, LoadReport, Question, Respondent, RespondentKind, Survey, Task, normalise};
+pub use survey::{
+    Answer, ContextOrder, LoadReport, Question, Respondent, RespondentKind, Scoring, Survey, SurveyInfo, Task,
+    normalise,
+};
 
 /// Which OpinionQA questions to keep.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -45,15 +50,28 @@ pub struct LoadOptions {
 
 /// Loads one task's survey from the data folder.
 pub fn load_task(task: Task, data: &Path, options: &LoadOptions) -> Result<Survey, DataError> {
-    let mut survey = match task {
+    let survey = match task {
         Task::Oqa => opinionqa::load_opinionqa(data)?,
         Task::Goqa => goqa::load_goqa(data)?,
         Task::Gd4 => gd4::load_gd4(data)?,
     };
+    select(survey, Some(task), data, options)
+}
+
+/// Loads a survey folder (docs/FORMATS.md) with the same selection as a task.
+pub fn load_survey_dir(dir: &Path, options: &LoadOptions) -> Result<Survey, DataError> {
+    let survey = format::read_survey(dir)?;
+    select(survey, None, dir, options)
+}
+
+/// Applies the question subset and respondent selection (the paper's subsets exist for the
+/// built-in OpinionQA task only).
+fn select(mut survey: Survey, task: Option<Task>, data: &Path, options: &LoadOptions) -> Result<Survey, DataError> {
+    let name = survey.info.id.clone();
     if options.questions == QuestionSubset::Disagreement500 {
-        if task != Task::Oqa {
-            return Err(DataError::Missing {
-                message: format!("the disagreement-500 subset exists only for oqa, not {task}"),
+        if task != Some(Task::Oqa) {
+            return Err(DataError::Selection {
+                message: format!("the disagreement-500 subset exists only for --task oqa, not {name}"),
             });
         }
         let keys: std::collections::HashSet<String> = opinionqa::disagreement_500_keys(data)?.into_iter().collect();
@@ -67,18 +85,18 @@ pub fn load_task(task: Task, data: &Path, options: &LoadOptions) -> Result<Surve
     }
     let names: Option<Vec<String>> = match &options.respondents {
         RespondentSelection::All => None,
-        RespondentSelection::Paper22 if task == Task::Oqa => {
+        RespondentSelection::Paper22 if task == Some(Task::Oqa) => {
             Some(opinionqa::PAPER_GROUPS.iter().map(|s| s.to_string()).collect())
         }
         RespondentSelection::Paper22 => {
-            return Err(DataError::Missing {
-                message: format!("the paper's 22 groups exist only for oqa, not {task}"),
+            return Err(DataError::Selection {
+                message: format!("the paper's 22 groups exist only for --task oqa, not {name}"),
             });
         }
         RespondentSelection::Named(names) => Some(names.clone()),
     };
     if let Some(names) = names {
-        survey.select_respondents(&names).map_err(|message| DataError::Missing { message })?;
+        survey.select_respondents(&names).map_err(|message| DataError::Selection { message })?;
     }
     Ok(survey)
 }

@@ -229,6 +229,7 @@ pub fn load_opinionqa(data: &Path) -> Result<Survey, DataError> {
                     let name = format!("{attribute}_{group}");
                     let respondent = groups.entry(name.clone()).or_insert_with(|| Respondent {
                         name,
+                        label: None,
                         kind: RespondentKind::Group,
                         attributes: vec![(attribute.clone(), group.clone())],
                         answers: Vec::new(),
@@ -246,7 +247,7 @@ pub fn load_opinionqa(data: &Path) -> Result<Survey, DataError> {
         respondent.answers.sort_by_key(|a| a.question);
     }
     report.note(format!("{} count-based groups over {} questions with counts", respondents.len(), questions.len()));
-    let mut survey = Survey { task: Task::Oqa, questions, respondents, report };
+    let mut survey = Survey { info: Task::Oqa.info(), questions, respondents, report };
     add_religion_groups(data, &info, &mut survey)?;
     Ok(survey)
 }

@@ -84,6 +84,7 @@ pub fn add_religion_groups(data: &Path, info: &[InfoRow], survey: &mut Survey) -
                 let value = record.attribute.trim_start_matches("RELIG_").to_string();
                 groups.push(Respondent {
                     name: record.attribute.clone(),
+                    label: None,
                     kind: RespondentKind::Group,
                     attributes: vec![("RELIG".into(), value)],
                     answers: Vec::new(),

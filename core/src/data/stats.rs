@@ -33,7 +33,7 @@ pub fn survey_stats(survey: &Survey) -> SurveyStats {
         min_median_max(survey.questions.iter().map(|q| q.options.len()).collect());
     let (qmin, qmed, qmax) = min_median_max(survey.respondents.iter().map(|r| r.answers.len()).collect());
     SurveyStats {
-        task: survey.task.id().to_string(),
+        task: survey.info.id.clone(),
         questions: survey.questions.len(),
         respondents: survey.respondents.len(),
         pairs: survey.pairs(),

@@ -39,6 +39,89 @@ impl Task {
     pub fn parse(text: &str) -> Option<Task> {
         Task::ALL.into_iter().find(|task| task.id() == text)
     }
+
+    /// What the task's survey declares: kind of respondents, metric, context order.
+    pub fn info(self) -> SurveyInfo {
+        let (kind, scoring, context_order, description) = match self {
+            Task::Oqa => (
+                RespondentKind::Group,
+                Scoring::Wasserstein,
+                ContextOrder::Shared,
+                "Pew American Trends Panel waves as released with OpinionQA (Santurkar et al. 2023): answer distributions of US demographic groups.",
+            ),
+            Task::Goqa => (
+                RespondentKind::Group,
+                Scoring::JensenShannon,
+                ContextOrder::Own,
+                "GlobalOpinionQA (Durmus et al. 2023): Pew Global Attitudes and World Values Survey answer distributions of countries.",
+            ),
+            Task::Gd4 => (
+                RespondentKind::Person,
+                Scoring::Accuracy,
+                ContextOrder::Own,
+                "Global Dialogues round 4 (Collective Intelligence Project): each participant's own answers.",
+            ),
+        };
+        SurveyInfo {
+            id: self.id().into(),
+            title: self.title().into(),
+            description: description.into(),
+            kind,
+            scoring,
+            context_order,
+        }
+    }
+}
+
+/// How a survey is scored (a survey file declares it; it defaults from the data).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scoring {
+    /// 1 − WD / maxWD over the options' ordinal values (every question needs them).
+    Wasserstein,
+    /// 1 − Jensen–Shannon distance (unordered options).
+    JensenShannon,
+    /// Accuracy of the most likely option against the chosen one, log-likelihood beside (people).
+    Accuracy,
+}
+
+impl Scoring {
+    pub const ALL: [Scoring; 3] = [Scoring::Wasserstein, Scoring::JensenShannon, Scoring::Accuracy];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Scoring::Wasserstein => "wasserstein",
+            Scoring::JensenShannon => "jensen-shannon",
+            Scoring::Accuracy => "accuracy",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Scoring> {
+        Scoring::ALL.into_iter().find(|s| s.id() == text)
+    }
+}
+
+/// How the protocol picks each scored respondent's context questions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContextOrder {
+    /// One seeded order of all questions; each respondent gets the first it answered, so groups
+    /// that answered the same questions share one context set (the paper's OpinionQA protocol).
+    Shared,
+    /// Each respondent's own seeded order.
+    Own,
+}
+
+/// What a survey is: its identity, who answered it and how it is scored.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SurveyInfo {
+    /// Short id used in file and model names (`oqa`, or a survey file's `id`).
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub kind: RespondentKind,
+    pub scoring: Scoring,
+    pub context_order: ContextOrder,
 }
 
 impl std::fmt::Display for Task {
@@ -78,6 +161,9 @@ pub enum RespondentKind {
 pub struct Respondent {
     /// Unique name, e.g. `POLPARTY_Republican`, `Germany`, or a participant id.
     pub name: String,
+    /// How the page shows it, where a survey file gives one (else the name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     pub kind: RespondentKind,
     /// Demographic attributes, e.g. `("POLPARTY", "Republican")` or `("age", "26-35")`.
     pub attributes: Vec<(String, String)>,
@@ -124,10 +210,10 @@ impl LoadReport {
     }
 }
 
-/// One task's survey.
+/// One survey: a built-in task's or one read from a survey folder.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Survey {
-    pub task: Task,
+    pub info: SurveyInfo,
     pub questions: Vec<Question>,
     pub respondents: Vec<Respondent>,
     pub report: LoadReport,
@@ -158,8 +244,9 @@ impl Survey {
     pub fn select_respondents(&mut self, names: &[String]) -> Result<(), String> {
         let mut kept = Vec::with_capacity(names.len());
         for name in names {
-            let respondent =
-                self.respondent(name).ok_or_else(|| format!("unknown respondent '{name}' in task {}", self.task))?;
+            let respondent = self
+                .respondent(name)
+                .ok_or_else(|| format!("unknown respondent '{name}' in survey {}", self.info.id))?;
             kept.push(respondent.clone());
         }
         self.respondents = kept;
@@ -221,10 +308,11 @@ mod tests {
             ordinals: None,
         };
         let mut survey = Survey {
-            task: Task::Goqa,
+            info: Task::Goqa.info(),
             questions: vec![question("q0"), question("q1"), question("q2")],
             respondents: vec![Respondent {
                 name: "r".into(),
+                label: None,
                 kind: RespondentKind::Group,
                 attributes: vec![],
                 answers: vec![

@@ -79,12 +79,13 @@ mod tests {
             |k: &str| Question { key: k.into(), text: k.into(), options: vec!["a".into(), "b".into()], ordinals: None };
         let r = |name: &str, answers: Vec<Answer>| Respondent {
             name: name.into(),
+            label: None,
             kind: RespondentKind::Group,
             attributes: vec![],
             answers,
         };
         let survey = Survey {
-            task: Task::Goqa,
+            info: Task::Goqa.info(),
             questions: vec![q("q0"), q("q1")],
             respondents: vec![
                 r("a", vec![Answer { question: 0, probs: vec![1.0, 0.0] }]),

@@ -85,7 +85,7 @@ impl<'a> GpoMethod<'a> {
             let names = |ids: &[usize]| ids.iter().map(|&i| fold.survey.respondents[i].name.clone()).collect();
             let meta = ModelMeta {
                 holdout_questions: 0.0,
-                task: fold.survey.task.id().into(),
+                task: fold.survey.info.id.clone(),
                 format: self.format.id().into(),
                 split,
                 seed,
@@ -97,7 +97,7 @@ impl<'a> GpoMethod<'a> {
                 seconds: outcome.seconds,
                 device: crate::device::describe(&self.device),
             };
-            let path = dir.join(format!("{}-{split}-{seed}", fold.survey.task.id()));
+            let path = dir.join(format!("{}-{split}-{seed}", fold.survey.info.id));
             save_model(&path, &outcome.best, &outcome.config, &meta)
                 .map_err(|e| EvalError::Predictor { method: "gpo".into(), message: e.to_string() })?;
         }

@@ -1,7 +1,7 @@
 //! The paper's metrics, made strict: any NaN or invalid distribution is an error, never a
 //! perfect score (the reference code counts a NaN Jensen–Shannon distance as 0).
 
-use crate::data::{Question, Task};
+use crate::data::{Question, Scoring, SurveyInfo};
 
 /// Probability floor for the log-likelihood of a chosen option (log 1e-6 ≈ −13.8).
 pub const LOGLIK_FLOOR: f64 = 1e-6;
@@ -30,11 +30,12 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub fn for_task(task: Task) -> Metric {
-        match task {
-            Task::Oqa => Metric::WassersteinAlignment,
-            Task::Goqa => Metric::JensenShannonAlignment,
-            Task::Gd4 => Metric::Accuracy,
+    /// The metric a survey declares.
+    pub fn for_survey(info: &SurveyInfo) -> Metric {
+        match info.scoring {
+            Scoring::Wasserstein => Metric::WassersteinAlignment,
+            Scoring::JensenShannon => Metric::JensenShannonAlignment,
+            Scoring::Accuracy => Metric::Accuracy,
         }
     }
 

@@ -9,6 +9,7 @@ pub mod gpo;
 pub mod gpo_method;
 pub mod knn;
 pub mod metrics;
+pub mod new_groups;
 pub mod new_questions;
 pub mod protocol;
 pub mod ridge;

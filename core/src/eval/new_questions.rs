@@ -132,7 +132,7 @@ mod tests {
 
     fn survey() -> Survey {
         Survey {
-            task: Task::Goqa,
+            info: Task::Goqa.info(),
             questions: (0..30)
                 .map(|i| Question {
                     key: format!("q{i}"),
@@ -144,6 +144,7 @@ mod tests {
             respondents: (0..4)
                 .map(|r| Respondent {
                     name: format!("r{r}"),
+                    label: None,
                     kind: RespondentKind::Group,
                     attributes: vec![],
                     // Respondent 3 answers only even questions.

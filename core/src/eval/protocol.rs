@@ -12,7 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::data::{Survey, Task};
+use crate::data::{ContextOrder, Survey};
 use crate::util::rng::Rng;
 
 /// The paper's three meta-train fractions and seeds.
@@ -58,8 +58,8 @@ impl Split {
 pub enum ProtocolError {
     #[error("fraction {0} is not in (0, 1)")]
     Fraction(f64),
-    #[error("{task}: only {scorable} respondents have ≥ {needed} answered questions; need at least 3")]
-    TooFew { task: Task, scorable: usize, needed: usize },
+    #[error("{survey}: only {scorable} respondents have ≥ {needed} answered questions; need at least 3")]
+    TooFew { survey: String, scorable: usize, needed: usize },
 }
 
 /// Splits the survey's respondents.
@@ -71,7 +71,7 @@ pub fn split(survey: &Survey, config: &ProtocolConfig) -> Result<Split, Protocol
     let (mut scorable, always_train): (Vec<usize>, Vec<usize>) =
         (0..survey.respondents.len()).partition(|&i| survey.respondents[i].answers.len() >= needed);
     if scorable.len() < 3 {
-        return Err(ProtocolError::TooFew { task: survey.task, scorable: scorable.len(), needed });
+        return Err(ProtocolError::TooFew { survey: survey.info.id.clone(), scorable: scorable.len(), needed });
     }
     Rng::derived(config.seed, &[0x5911]).shuffle(&mut scorable);
     let n = scorable.len();
@@ -100,7 +100,7 @@ pub struct Episode {
 
 /// Context/target episodes for `respondents`, `context` questions each (all others are targets).
 pub fn episodes(survey: &Survey, respondents: &[usize], context: usize, seed: u64) -> Vec<Episode> {
-    let shared_order = (survey.task == Task::Oqa).then(|| {
+    let shared_order = (survey.info.context_order == ContextOrder::Shared).then(|| {
         let mut order: Vec<usize> = (0..survey.questions.len()).collect();
         Rng::derived(seed, &[0xC0, context as u64]).shuffle(&mut order);
         order
@@ -129,11 +129,11 @@ pub fn episodes(survey: &Survey, respondents: &[usize], context: usize, seed: u6
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{Answer, LoadReport, Question, Respondent, RespondentKind};
+    use crate::data::{Answer, LoadReport, Question, Respondent, RespondentKind, Task};
 
     fn survey(task: Task, respondents: usize, questions: usize) -> Survey {
         Survey {
-            task,
+            info: task.info(),
             questions: (0..questions)
                 .map(|i| Question {
                     key: format!("q{i}"),
@@ -145,6 +145,7 @@ mod tests {
             respondents: (0..respondents)
                 .map(|r| Respondent {
                     name: format!("r{r}"),
+                    label: None,
                     kind: RespondentKind::Group,
                     attributes: vec![],
                     // Respondent 0 answers only 10 questions: never scorable.

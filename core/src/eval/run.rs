@@ -107,9 +107,5 @@ pub fn run_methods(
             }
         }
     }
-    Ok(ResultTable {
-        task: survey.task.id().to_string(),
-        metric: Metric::for_task(survey.task).name().to_string(),
-        rows,
-    })
+    Ok(ResultTable { task: survey.info.id.clone(), metric: Metric::for_survey(&survey.info).name().to_string(), rows })
 }

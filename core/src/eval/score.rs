@@ -42,7 +42,27 @@ pub fn score_episodes(
     episodes: &[Episode],
     predictions: &[Vec<Vec<f32>>],
 ) -> Result<Score, EvalError> {
-    let metric = Metric::for_task(survey.task);
+    tally(survey, episodes, predictions)?
+        .ok_or_else(|| EvalError::Predictor { method: "score".into(), message: "no scorable pair".into() })
+}
+
+/// Scores each episode on its own (one respondent each): `None` where none of its pairs is
+/// scorable (every target has maxWD = 0).
+pub fn score_each(
+    survey: &Survey,
+    episodes: &[Episode],
+    predictions: &[Vec<Vec<f32>>],
+) -> Result<Vec<Option<Score>>, EvalError> {
+    episodes
+        .iter()
+        .zip(predictions)
+        .map(|(episode, predicted)| tally(survey, std::slice::from_ref(episode), std::slice::from_ref(predicted)))
+        .collect()
+}
+
+/// The pooled score; `None` when no pair is scorable.
+fn tally(survey: &Survey, episodes: &[Episode], predictions: &[Vec<Vec<f32>>]) -> Result<Option<Score>, EvalError> {
+    let metric = Metric::for_survey(&survey.info);
     let (mut total, mut loglik, mut pairs, mut skipped) = (0.0, 0.0, 0usize, 0usize);
     for (episode, predicted) in episodes.iter().zip(predictions) {
         let respondent = &survey.respondents[episode.respondent];
@@ -64,19 +84,25 @@ pub fn score_episodes(
             }
         }
     }
-    if pairs == 0 {
-        return Err(EvalError::Predictor { method: "score".into(), message: "no scorable pair".into() });
-    }
-    Ok(Score {
+    Ok((pairs > 0).then(|| Score {
         value: total / pairs as f64,
         loglik: (metric == Metric::Accuracy).then(|| loglik / pairs as f64),
         pairs,
         skipped,
-    })
+    }))
 }
 
 /// Predicts and scores in one go.
 pub fn evaluate(survey: &Survey, episodes: &[Episode], predictor: &dyn Predictor) -> Result<Score, EvalError> {
+    score_episodes(survey, episodes, &predict(survey, episodes, predictor)?)
+}
+
+/// The predictor's distributions for every episode, checked to be one per episode.
+pub fn predict(
+    survey: &Survey,
+    episodes: &[Episode],
+    predictor: &dyn Predictor,
+) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
     let predictions = predictor.predict(survey, episodes)?;
     if predictions.len() != episodes.len() {
         return Err(EvalError::Predictor {
@@ -84,5 +110,5 @@ pub fn evaluate(survey: &Survey, episodes: &[Episode], predictor: &dyn Predictor
             message: format!("{} predictions for {} episodes", predictions.len(), episodes.len()),
         });
     }
-    score_episodes(survey, episodes, &predictions)
+    Ok(predictions)
 }

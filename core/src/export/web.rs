@@ -11,7 +11,7 @@ use super::bundle::{
 };
 use crate::data::{RespondentKind, Survey};
 use crate::util::digest::sha256_hex;
-use crate::util::fs::write_atomic;
+use crate::util::fs::{replace_dir_atomically, write_atomic};
 
 /// Files collected before they are written.
 #[derive(Default)]
@@ -122,21 +122,7 @@ impl BundleWriter {
     /// folder in `dir`'s place: an interrupted export leaves the previous bundle (or none), never
     /// a mixture of old and new files. Returns the manifest.
     pub fn write(self, dir: &Path) -> std::io::Result<Manifest> {
-        let name = dir.file_name().ok_or_else(|| std::io::Error::other("the bundle folder has no name"))?;
-        let sibling =
-            |what: &str| dir.with_file_name(format!(".{}.{what}-{}", name.to_string_lossy(), std::process::id()));
-        let (partial, previous) = (sibling("partial"), sibling("previous"));
-        let _ = std::fs::remove_dir_all(&partial);
-        std::fs::create_dir_all(&partial)?;
-        let manifest = self.write_files(&partial).inspect_err(|_| {
-            let _ = std::fs::remove_dir_all(&partial);
-        })?;
-        if dir.exists() {
-            std::fs::rename(dir, &previous)?;
-        }
-        std::fs::rename(&partial, dir)?;
-        let _ = std::fs::remove_dir_all(&previous);
-        Ok(manifest)
+        replace_dir_atomically(dir, |partial| self.write_files(partial))
     }
 
     fn write_files(self, dir: &Path) -> std::io::Result<Manifest> {

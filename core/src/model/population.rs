@@ -370,7 +370,7 @@ mod tests {
 
     fn survey(answers: &[[f32; 2]]) -> Survey {
         Survey {
-            task: Task::Gd4,
+            info: Task::Gd4.info(),
             questions: vec![Question {
                 key: "q".into(),
                 text: "q".into(),
@@ -381,6 +381,7 @@ mod tests {
                 .iter()
                 .map(|p| Respondent {
                     name: "r".into(),
+                    label: None,
                     kind: RespondentKind::Person,
                     attributes: vec![],
                     answers: vec![Answer { question: 0, probs: p.to_vec() }],

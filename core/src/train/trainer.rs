@@ -213,7 +213,7 @@ pub fn train(
     let config_json = config.to_string();
     let fingerprint = format!(
         "{}:{}q:{}r:train{:?}:val{:?}:rows{}",
-        data.survey.task,
+        data.survey.info.id,
         data.survey.questions.len(),
         data.survey.respondents.len(),
         data.train,

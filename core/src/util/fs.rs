@@ -23,9 +23,49 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
+/// Fills a new folder beside `dir` with `fill`, and only then puts it in `dir`'s place: an
+/// interrupted write leaves the previous folder (or none), never a mixture of old and new files.
+pub fn replace_dir_atomically<T, E: From<std::io::Error>>(
+    dir: &Path,
+    fill: impl FnOnce(&Path) -> Result<T, E>,
+) -> Result<T, E> {
+    let name = dir.file_name().ok_or_else(|| std::io::Error::other("the folder has no name"))?;
+    let sibling = |what: &str| dir.with_file_name(format!(".{}.{what}-{}", name.to_string_lossy(), std::process::id()));
+    let (partial, previous) = (sibling("partial"), sibling("previous"));
+    let _ = std::fs::remove_dir_all(&partial);
+    std::fs::create_dir_all(&partial)?;
+    let value = fill(&partial).inspect_err(|_| {
+        let _ = std::fs::remove_dir_all(&partial);
+    })?;
+    if dir.exists() {
+        std::fs::rename(dir, &previous)?;
+    }
+    std::fs::rename(&partial, dir)?;
+    let _ = std::fs::remove_dir_all(&previous);
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn replaces_a_folder_whole_or_not_at_all() {
+        let root = std::env::temp_dir().join(format!("gpo-fs-dir-test-{}", std::process::id()));
+        let dir = root.join("out");
+        let fill = |text: &'static [u8]| move |d: &Path| write_atomic(&d.join("f"), text);
+        replace_dir_atomically(&dir, fill(b"one")).unwrap();
+        let failed: std::io::Result<()> = replace_dir_atomically(&dir, |d| {
+            write_atomic(&d.join("f"), b"half")?;
+            Err(std::io::Error::other("interrupted"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(dir.join("f")).unwrap(), b"one", "a failed write keeps the old folder");
+        replace_dir_atomically(&dir, fill(b"two")).unwrap();
+        assert_eq!(std::fs::read(dir.join("f")).unwrap(), b"two");
+        assert_eq!(std::fs::read_dir(&root).unwrap().count(), 1, "nothing is left beside it");
+        std::fs::remove_dir_all(root).unwrap();
+    }
 
     #[test]
     fn writes_and_replaces() {

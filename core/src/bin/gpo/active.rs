@@ -3,17 +3,20 @@
 
 use anyhow::Context;
 use clap::Args;
-use gpo_core::data::Task;
+use gpo_core::data::{RespondentKind, Task};
 use gpo_core::eval::active::experiment;
 use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::export::model::load_model;
 use gpo_core::model::{GpoRunner, Population};
 
 use crate::chart::{Series, line_chart};
-use crate::cli::{Common, FoldArgs, Selection};
+use crate::cli::{Common, FoldArgs, Selection, SurveySource, Surveys};
 
 #[derive(Args)]
 pub struct ActiveArgs {
+    /// A survey of individual people (default: --task gd4).
+    #[command(flatten)]
+    pub surveys: Surveys,
     #[command(flatten)]
     pub fold: FoldArgs,
     /// Questions asked, one at a time.
@@ -30,12 +33,20 @@ pub struct ActiveArgs {
 }
 
 pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
-    let task = Task::Gd4;
+    let source = match (&args.surveys.task, &args.surveys.survey) {
+        (None, None) => SurveySource::Task(Task::Gd4),
+        _ => args.surveys.one()?,
+    };
     let device = burn::prelude::Device::flex();
-    let survey = crate::cli::load(common, task, &Selection::default())?;
-    let dir = crate::train::default_model_dir(common, task.id(), args.fold.split, args.fold.seed)?;
+    let survey = source.load(common, &Selection::default())?;
+    anyhow::ensure!(
+        survey.info.kind == RespondentKind::Person,
+        "{}: asking the next question is for individual people; this survey's respondents are groups",
+        survey.info.id
+    );
+    let dir = crate::train::default_model_dir(common, &survey.info.id, args.fold.split, args.fold.seed)?;
     let (model, config, meta) = load_model(&dir, &device)
-        .with_context(|| format!("no model in {} — run `gpo reproduce --task gd4` first", dir.display()))?;
+        .with_context(|| format!("no model in {} — run `gpo reproduce {}` first", dir.display(), source.flag()))?;
     let format = gpo_core::embed::TextFormat::parse(&meta.format).context("unknown text format")?;
     let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
     let split = protocol::split(&survey, &ProtocolConfig::new(args.fold.split, args.fold.seed))?;
@@ -62,7 +73,7 @@ pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
     if args.write_docs {
         let docs = gpo_core::embed::weights::repo_root().context("no repository root")?.join("docs").join("curves");
         gpo_core::util::fs::write_atomic(
-            &docs.join("active_gd4.json"),
+            &docs.join(format!("active_{}.json", survey.info.id)),
             serde_json::to_string_pretty(&curve)?.as_bytes(),
         )?;
         let points = |v: &[f64]| v.iter().enumerate().map(|(i, y)| (i as f64, *y)).collect();
@@ -71,8 +82,8 @@ pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
             Series { name: "random order".into(), points: points(&curve.random) },
         ];
         line_chart(
-            &docs.join("active_gd4.svg"),
-            "GD4: accuracy on held-out questions vs answers given",
+            &docs.join(format!("active_{}.svg", survey.info.id)),
+            &format!("{}: accuracy on held-out questions vs answers given", survey.info.title),
             "answers given",
             "accuracy",
             &series,

@@ -8,9 +8,10 @@ use gpo_core::eval::run::{Method, PriorMethod, UniformMethod, run_methods};
 use crate::cli::{BaselinesArgs, Common};
 
 pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
-    for task in args.task.tasks() {
+    for source in args.surveys.named()? {
         let started = std::time::Instant::now();
-        let survey = crate::cli::load(common, task, &args.selection)?;
+        let survey = source.load(common, &args.selection)?;
+        let id = survey.info.id.clone();
         let embeddings =
             if args.no_embeddings { None } else { Some(crate::embed::task_embeddings(common, &survey, args.format)?) };
         let mut methods: Vec<Box<dyn Method + '_>> =
@@ -22,18 +23,15 @@ pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
         let methods: Vec<&dyn Method> = methods.iter().map(|m| m.as_ref()).collect();
         let table =
             run_methods(&survey, &methods, &args.folds.splits, &args.folds.seeds, |method, split, seed, score| {
-                eprintln!(
-                    "{task} {method:>8} split {split} seed {seed}: {:.4} over {} pairs",
-                    score.value, score.pairs
-                );
+                eprintln!("{id} {method:>8} split {split} seed {seed}: {:.4} over {} pairs", score.value, score.pairs);
             })?;
         if args.json {
             println!("{}", serde_json::to_string(&table)?);
         } else {
-            println!("{} — {}\n{}", task.title(), table.metric, table.to_markdown());
+            println!("{} — {}\n{}", survey.info.title, table.metric, table.to_markdown());
         }
         if args.write_docs {
-            crate::reproduce::record(&format!("baselines-{}", task.id()), &table, started.elapsed().as_secs_f64())?;
+            crate::reproduce::record(&format!("baselines-{id}"), &table, started.elapsed().as_secs_f64())?;
         }
     }
     Ok(())

@@ -10,7 +10,7 @@ use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::model::{EpisodeInput, GpoRunner, Population};
 use gpo_core::train::trainer::{TrainData, TrainRun, init_model, train};
 
-use crate::cli::{Common, DeviceArg, Selection, TaskChoice};
+use crate::cli::{Common, DeviceArg, Selection, SurveySource, Surveys};
 use crate::train::TrainSettings;
 
 #[derive(Args)]
@@ -23,8 +23,9 @@ pub struct BenchArgs {
 pub enum BenchWhat {
     /// Texts per second embedding a task's (question, option) texts (none from the cache).
     Embed {
-        #[arg(long, default_value = "oqa")]
-        task: TaskChoice,
+        /// The survey (default: --task oqa).
+        #[command(flatten)]
+        surveys: Surveys,
         #[arg(long, default_value = "qa", value_parser = crate::cli::parse_format)]
         format: TextFormat,
         #[arg(long, default_value = "cpu")]
@@ -37,15 +38,17 @@ pub enum BenchWhat {
     },
     /// Training steps per second.
     Train {
-        #[arg(long, default_value = "oqa")]
-        task: TaskChoice,
+        /// The survey (default: --task oqa).
+        #[command(flatten)]
+        surveys: Surveys,
         #[command(flatten)]
         settings: TrainSettings,
     },
     /// Time of one prediction as the number of target tokens grows.
     Predict {
-        #[arg(long, default_value = "oqa")]
-        task: TaskChoice,
+        /// The survey (default: --task oqa).
+        #[command(flatten)]
+        surveys: Surveys,
         #[arg(long, value_delimiter = ',', default_values_t = vec![1000usize, 2000, 4000, 8000])]
         targets: Vec<usize>,
         #[arg(long, default_value_t = 5)]
@@ -63,17 +66,20 @@ pub fn peak_rss_mb() -> Option<f64> {
     Some(kb / 1024.0)
 }
 
-fn one(task: TaskChoice) -> anyhow::Result<Task> {
-    let tasks = task.tasks();
-    anyhow::ensure!(tasks.len() == 1, "benchmark one task at a time");
-    Ok(tasks[0])
+/// The survey benchmarked: the one named, or OpinionQA.
+fn load(common: &Common, surveys: &Surveys) -> anyhow::Result<gpo_core::data::Survey> {
+    let source = match (&surveys.task, &surveys.survey) {
+        (None, None) => SurveySource::Task(Task::Oqa),
+        _ => surveys.one()?,
+    };
+    source.load(common, &Selection::default())
 }
 
 pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
     match args.what {
-        BenchWhat::Embed { task, format, device, batch, limit } => {
-            let task = one(task)?;
-            let survey = crate::cli::load(common, task, &Selection::default())?;
+        BenchWhat::Embed { surveys, format, device, batch, limit } => {
+            let survey = load(common, &surveys)?;
+            let task = survey.info.id.clone();
             let mut texts = TaskEmbeddings::texts(&survey, format);
             texts.sort();
             texts.dedup();
@@ -97,12 +103,12 @@ pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
                 peak_rss_mb().unwrap_or(f64::NAN)
             );
         }
-        BenchWhat::Train { task, settings } => {
-            let task = one(task)?;
-            let survey = crate::cli::load(common, task, &Selection::default())?;
+        BenchWhat::Train { surveys, settings } => {
+            let survey = load(common, &surveys)?;
+            let task = survey.info.id.clone();
             let embeddings = crate::embed::task_embeddings(common, &survey, settings.format)?;
             let split = protocol::split(&survey, &ProtocolConfig::new(0.6, 0))?;
-            let config = settings.config(0, task)?.with_eval_every(usize::MAX);
+            let config = settings.config(0, survey.info.kind)?.with_eval_every(usize::MAX);
             let device = settings.device.init()?;
             let data = TrainData { survey: &survey, embeddings: &embeddings, train: &split.train, validation: &[] };
             let run = TrainRun {
@@ -131,11 +137,11 @@ pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
                 peak_rss_mb().unwrap_or(f64::NAN)
             );
         }
-        BenchWhat::Predict { task, targets, repeats, settings } => {
-            let task = one(task)?;
-            let survey = crate::cli::load(common, task, &Selection::default())?;
+        BenchWhat::Predict { surveys, targets, repeats, settings } => {
+            let survey = load(common, &surveys)?;
+            let task = survey.info.id.clone();
             let embeddings = crate::embed::task_embeddings(common, &survey, settings.format)?;
-            let config = settings.config(0, task)?;
+            let config = settings.config(0, survey.info.kind)?;
             let device = settings.device.init()?;
             let respondents: Vec<usize> = (0..survey.respondents.len()).collect();
             let population = Population::fit(&survey, &embeddings, &respondents, config.model.population_factors);

@@ -96,8 +96,8 @@ impl FormatArg {
 
 #[derive(Args)]
 pub struct EmbedArgs {
-    #[arg(long, default_value = "all")]
-    pub task: TaskChoice,
+    #[command(flatten)]
+    pub surveys: Surveys,
     /// Which text to embed per (question, option).
     #[arg(long, default_value = "qa")]
     pub format: FormatArg,
@@ -119,22 +119,41 @@ pub struct DataArgs {
 
 #[derive(Subcommand)]
 pub enum DataCommand {
-    /// Per task: questions, respondents, pairs, options per question, what was dropped and why.
+    /// Per survey: questions, respondents, pairs, options per question, what was dropped and why.
     Stats {
-        #[arg(long, default_value = "all")]
-        task: TaskChoice,
+        #[command(flatten)]
+        surveys: Surveys,
         #[command(flatten)]
         selection: Selection,
         /// Print JSON instead of text.
         #[arg(long)]
         json: bool,
     },
-    /// Print a task's whole canonical survey (questions, respondents, answers) as JSON.
+    /// Print a survey's whole canonical form (questions, respondents, answers) as JSON.
     Dump {
-        #[arg(long)]
-        task: TaskChoice,
+        #[command(flatten)]
+        surveys: Surveys,
         #[command(flatten)]
         selection: Selection,
+    },
+    /// Check a survey folder (docs/FORMATS.md): every problem, with file, line and field.
+    Check {
+        /// The survey folder.
+        path: PathBuf,
+        /// Print the problems (or the survey's summary) as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a built-in task as a survey folder in the gpo survey format.
+    Import {
+        #[arg(long)]
+        task: TaskChoice,
+        /// The folder to write (for `--task all`: one folder per task inside it).
+        #[arg(long)]
+        out: PathBuf,
+        /// Replace a survey folder already there.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -153,6 +172,79 @@ impl TaskChoice {
             TaskChoice::Goqa => vec![Task::Goqa],
             TaskChoice::Gd4 => vec![Task::Gd4],
             TaskChoice::All => Task::ALL.to_vec(),
+        }
+    }
+}
+
+/// Which survey a command reads: a built-in task, or a survey folder of one's own.
+#[derive(Args, Clone, Default)]
+pub struct Surveys {
+    /// A built-in task (`all`: the three, where the command takes several).
+    #[arg(long, conflicts_with = "survey")]
+    pub task: Option<TaskChoice>,
+    /// A survey folder in the gpo survey format (docs/FORMATS.md), instead of --task.
+    #[arg(long)]
+    pub survey: Option<PathBuf>,
+}
+
+/// One survey to load.
+#[derive(Clone, Debug)]
+pub enum SurveySource {
+    Task(Task),
+    Folder(PathBuf),
+}
+
+impl Surveys {
+    /// The surveys named; with neither flag, every built-in task.
+    pub fn all_or_named(&self) -> Vec<SurveySource> {
+        match (&self.survey, self.task) {
+            (Some(dir), _) => vec![SurveySource::Folder(dir.clone())],
+            (None, task) => task.unwrap_or(TaskChoice::All).tasks().into_iter().map(SurveySource::Task).collect(),
+        }
+    }
+
+    /// Exactly one survey.
+    pub fn one(&self) -> anyhow::Result<SurveySource> {
+        match (&self.survey, self.task) {
+            (Some(dir), _) => Ok(SurveySource::Folder(dir.clone())),
+            (None, Some(choice)) => match choice.tasks()[..] {
+                [task] => Ok(SurveySource::Task(task)),
+                _ => bail!("--task: one task at a time here"),
+            },
+            (None, None) => bail!("name the survey: --task oqa|goqa|gd4, or --survey FOLDER"),
+        }
+    }
+
+    /// The surveys named, at least one flag required.
+    pub fn named(&self) -> anyhow::Result<Vec<SurveySource>> {
+        anyhow::ensure!(
+            self.task.is_some() || self.survey.is_some(),
+            "name the survey: --task oqa|goqa|gd4|all, or --survey FOLDER"
+        );
+        Ok(self.all_or_named())
+    }
+}
+
+impl SurveySource {
+    /// Loads the survey with the selection, naming where it came from on failure.
+    pub fn load(&self, common: &Common, selection: &Selection) -> anyhow::Result<gpo_core::data::Survey> {
+        let options = selection.load_options()?;
+        match self {
+            SurveySource::Task(task) => {
+                let dir = gpo_core::data::resolve_data_dir(common.data.as_deref())?;
+                gpo_core::data::load_task(*task, &dir, &options)
+                    .with_context(|| format!("loading {task} from {}", dir.display()))
+            }
+            SurveySource::Folder(dir) => gpo_core::data::load_survey_dir(dir, &options)
+                .with_context(|| format!("loading the survey {}", dir.display())),
+        }
+    }
+
+    /// How to name this survey in a command line (`--task oqa`, `--survey DIR`).
+    pub fn flag(&self) -> String {
+        match self {
+            SurveySource::Task(task) => format!("--task {task}"),
+            SurveySource::Folder(dir) => format!("--survey {}", dir.display()),
         }
     }
 }
@@ -212,8 +304,8 @@ pub struct FoldArgs {
 
 #[derive(Args)]
 pub struct BaselinesArgs {
-    #[arg(long)]
-    pub task: TaskChoice,
+    #[command(flatten)]
+    pub surveys: Surveys,
     #[command(flatten)]
     pub folds: FoldsArgs,
     #[command(flatten)]
@@ -234,11 +326,4 @@ pub struct BaselinesArgs {
 
 pub fn parse_format(text: &str) -> Result<gpo_core::embed::TextFormat, String> {
     gpo_core::embed::TextFormat::parse(text).ok_or_else(|| format!("unknown format '{text}' (paper, qa)"))
-}
-
-/// Loads one task with the selection, naming the data folder on failure.
-pub fn load(common: &Common, task: Task, selection: &Selection) -> anyhow::Result<gpo_core::data::Survey> {
-    let dir = gpo_core::data::resolve_data_dir(common.data.as_deref())?;
-    let options = selection.load_options()?;
-    gpo_core::data::load_task(task, &dir, &options).with_context(|| format!("loading {task} from {}", dir.display()))
 }

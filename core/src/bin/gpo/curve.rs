@@ -16,12 +16,13 @@ use gpo_core::export::model::load_model;
 use gpo_core::model::{GpoRunner, Population};
 
 use crate::chart::{Series, line_chart};
-use crate::cli::{Common, Selection, TaskChoice};
+use crate::cli::{Common, Selection, Surveys};
 
 #[derive(Args)]
 pub struct CurveArgs {
-    #[arg(long, default_value = "all")]
-    pub task: TaskChoice,
+    /// The survey (default: the three built-in tasks).
+    #[command(flatten)]
+    pub surveys: Surveys,
     #[arg(long, default_value_t = 0.6)]
     pub split: f64,
     #[arg(long, value_delimiter = ',', default_values_t = vec![0u64, 1, 2])]
@@ -33,13 +34,15 @@ pub struct CurveArgs {
 
 pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
     let device = burn::prelude::Device::flex();
-    for task in args.task.tasks() {
-        let survey = crate::cli::load(common, task, &Selection::default())?;
+    for source in args.surveys.all_or_named() {
+        let survey = source.load(common, &Selection::default())?;
+        let task = survey.info.id.clone();
         let mut all: Vec<CurvePoint> = Vec::new();
         for &seed in &args.seeds {
-            let dir = crate::train::default_model_dir(common, task.id(), args.split, seed)?;
-            let (model, config, meta) = load_model(&dir, &device)
-                .with_context(|| format!("no model in {} — run `gpo reproduce --task {task}` first", dir.display()))?;
+            let dir = crate::train::default_model_dir(common, &task, args.split, seed)?;
+            let (model, config, meta) = load_model(&dir, &device).with_context(|| {
+                format!("no model in {} — run `gpo reproduce {}` first", dir.display(), source.flag())
+            })?;
             let format = gpo_core::embed::TextFormat::parse(&meta.format).context("unknown text format")?;
             let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
             let protocol_config = ProtocolConfig::new(args.split, seed);
@@ -71,7 +74,7 @@ pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
         }
         let order = ["uniform", "prior", "ridge", "knn", "factor", "gpo"];
         let mut table =
-            format!("{} — mean over seeds {:?}, split {}\n| method |", task.title(), args.seeds, args.split);
+            format!("{} — mean over seeds {:?}, split {}\n| method |", survey.info.title, args.seeds, args.split);
         let sizes: Vec<usize> = CONTEXT_SIZES.iter().copied().filter(|c| sums.keys().any(|k| k.1 == *c)).collect();
         for c in &sizes {
             table.push_str(&format!(" {c} |"));
@@ -93,16 +96,15 @@ pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
         println!("{table}");
         if args.write_docs {
             let docs = gpo_core::embed::weights::repo_root().context("no repository root")?.join("docs").join("curves");
-            let json =
-                serde_json::json!({ "task": task.id(), "split": args.split, "seeds": args.seeds, "points": all });
+            let json = serde_json::json!({ "task": task, "split": args.split, "seeds": args.seeds, "points": all });
             gpo_core::util::fs::write_atomic(
-                &docs.join(format!("{}.json", task.id())),
+                &docs.join(format!("{task}.json")),
                 serde_json::to_string_pretty(&json)?.as_bytes(),
             )?;
-            let y = if task == gpo_core::data::Task::Gd4 { "accuracy" } else { "alignment" };
+            let y = if survey.info.scoring == gpo_core::data::Scoring::Accuracy { "accuracy" } else { "alignment" };
             line_chart(
-                &docs.join(format!("{}.svg", task.id())),
-                &format!("{}: few-shot curve", task.title()),
+                &docs.join(format!("{task}.svg")),
+                &format!("{}: few-shot curve", survey.info.title),
                 "context questions",
                 y,
                 &series,

@@ -55,7 +55,7 @@ pub fn task_embeddings(
         let device = burn::prelude::Device::flex();
         let files = ModelFiles::read(&dir?)?;
         let encoder = SentenceEncoder::new(files.weights, &files.tokenizer_json, &device)?;
-        let bar = progress_bar(format!("{}/{}", survey.task, format.id()));
+        let bar = progress_bar(format!("{}/{}", survey.info.id, format.id()));
         fill_store(&encoder, &mut store, &path, &texts, |done, total| {
             bar.set_length(total as u64);
             bar.set_position(done as u64);
@@ -72,8 +72,9 @@ pub fn run(common: &Common, args: EmbedArgs) -> anyhow::Result<()> {
     eprintln!("all-MiniLM-L6-v2 on {}", gpo_core::device::describe(&device));
     for format in args.format.formats() {
         let (mut store, path) = store_for(common, &sha, format)?;
-        for task in args.task.tasks() {
-            let survey = crate::cli::load(common, task, &Selection::default())?;
+        for source in args.surveys.all_or_named() {
+            let survey = source.load(common, &Selection::default())?;
+            let task = &survey.info.id;
             let texts = TaskEmbeddings::texts(&survey, format);
             let bar = progress_bar(format!("{task}/{}", format.id()));
             let report = fill_store(&encoder, &mut store, &path, &texts, |done, total| {

@@ -2,23 +2,27 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::Args;
+use gpo_core::data::DataError;
+use gpo_core::data::format::read_answers_file;
 use gpo_core::eval::factor::{FactorMethod, FactorModel};
 use gpo_core::eval::knn::KnnMethod;
+use gpo_core::eval::new_groups::add_groups;
 use gpo_core::eval::new_questions;
 use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::eval::ridge::RidgeMethod;
 use gpo_core::eval::run::{Fold, Method, PriorMethod, UniformMethod, test_episodes};
-use gpo_core::eval::score::{Score, evaluate};
+use gpo_core::eval::score::{Score, evaluate, predict, score_each, score_episodes};
 use gpo_core::export::model::load_model;
 use gpo_core::model::{GpoRunner, Population};
 
-use crate::cli::{Common, DeviceArg, FoldArgs, Selection, TaskChoice};
+use crate::cli::{Common, DeviceArg, FoldArgs, Selection, Surveys};
 
 #[derive(Args)]
 pub struct EvalArgs {
-    #[arg(long)]
-    pub task: TaskChoice,
+    #[command(flatten)]
+    pub surveys: Surveys,
     #[command(flatten)]
     pub fold: FoldArgs,
     /// The model folder (default: <cache>/models/<task>-<split>-<seed>).
@@ -36,22 +40,30 @@ pub struct EvalArgs {
     /// Score a model trained with `--holdout-questions` on the questions it never saw (as a
     /// question written in the page's editor), beside the baselines that need no statistics of
     /// them: the prior estimated from their text, uniform, ridge, kNN.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "groups")]
     pub new_questions: bool,
+    /// Score these respondents instead of the fold's test respondents: a file in the answers
+    /// format (`respondent,question,option,weight`, docs/FORMATS.md) answering the model's
+    /// survey. A name of one of the fold's test respondents takes its place; a training or
+    /// validation respondent's name is refused. Prints a score per respondent too.
+    #[arg(long)]
+    pub groups: Option<PathBuf>,
+    /// With --groups: skip (and count) rows naming a question or option the survey lacks.
+    #[arg(long, requires = "groups")]
+    pub skip_unknown: bool,
 }
 
 pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
-    let tasks = args.task.tasks();
-    anyhow::ensure!(tasks.len() == 1, "--task: evaluate one task at a time");
-    let task = tasks[0];
+    let mut survey = args.surveys.one()?.load(common, &args.selection)?;
+    let task = survey.info.id.clone();
     let dir = match &args.model_dir {
         Some(dir) => dir.clone(),
-        None => crate::train::default_model_dir(common, task.id(), args.fold.split, args.fold.seed)?,
+        None => crate::train::default_model_dir(common, &task, args.fold.split, args.fold.seed)?,
     };
     let device = args.device.init()?;
     let (model, train_config, meta) = load_model(&dir, &device)?;
     anyhow::ensure!(
-        meta.task == task.id() && meta.split == args.fold.split && meta.seed == args.fold.seed,
+        meta.task == task && meta.split == args.fold.split && meta.seed == args.fold.seed,
         "{} was trained on {} split {} seed {}, not {task} split {} seed {}",
         dir.display(),
         meta.task,
@@ -60,21 +72,44 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         args.fold.split,
         args.fold.seed
     );
-    let survey = crate::cli::load(common, task, &args.selection)?;
     let format = gpo_core::embed::TextFormat::parse(&meta.format)
         .ok_or_else(|| anyhow::anyhow!("{}: unknown text format {}", dir.display(), meta.format))?;
     let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
     let mut config = ProtocolConfig::new(args.fold.split, args.fold.seed);
     config.context = args.context;
-    let split = protocol::split(&survey, &config)?;
+    let mut split = protocol::split(&survey, &config)?;
     let names: Vec<String> = split.train.iter().map(|&i| survey.respondents[i].name.clone()).collect();
     anyhow::ensure!(
         names == meta.train_respondents,
         "the model's training respondents differ from this split's (another data selection?)"
     );
+    if let Some(path) = &args.groups {
+        let (given, report) = read_answers_file(path, &survey, args.skip_unknown)
+            .map_err(DataError::Survey)
+            .with_context(|| format!("reading the groups in {}", path.display()))?;
+        let skipped = report.dropped.iter().map(|(_, n)| n).sum::<usize>();
+        let added = add_groups(&mut survey, &split, given)?;
+        eprintln!(
+            "{}: {} respondents ({} in place of the fold's test respondents of the same name, {} new){}",
+            path.display(),
+            added.test.len(),
+            added.replaced,
+            added.test.len() - added.replaced,
+            if skipped > 0 {
+                format!("; {skipped} rows naming an unknown question or option skipped")
+            } else {
+                String::new()
+            }
+        );
+        split.test = added.test;
+    }
+    let survey = survey;
     let fold = Fold { survey: &survey, split: &split, config: &config };
     let factors = train_config.model.population_factors;
     let mut rows: Vec<(String, Score)> = Vec::new();
+    // With --groups: each method's score of each given respondent.
+    let mut per_group: Vec<(String, Vec<Option<Score>>)> = Vec::new();
+    let mut group_names: Vec<String> = Vec::new();
     let started = std::time::Instant::now();
     let gpo_seconds;
     if args.new_questions {
@@ -130,8 +165,9 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         let episodes = test_episodes(&fold);
         let population = Population::fit(&survey, &embeddings, &split.meta_train(), factors);
         let runner = GpoRunner::new(model, embeddings.clone(), population, train_config.model.offset(), &device);
-        rows.push(("gpo".into(), evaluate(&survey, &episodes, &runner)?));
+        let predictions = predict(&survey, &episodes, &runner)?;
         gpo_seconds = started.elapsed().as_secs_f64();
+        let mut scored = vec![("gpo".to_string(), predictions)];
         let baselines: Vec<Box<dyn Method>> = vec![
             Box::new(UniformMethod),
             Box::new(PriorMethod),
@@ -141,18 +177,32 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         ];
         for method in &baselines {
             let predictor = method.build(&fold)?;
-            rows.push((method.name(), evaluate(&survey, &episodes, predictor.as_ref())?));
+            scored.push((method.name(), predict(&survey, &episodes, predictor.as_ref())?));
         }
+        for (method, predictions) in &scored {
+            rows.push((method.clone(), score_episodes(&survey, &episodes, predictions)?));
+            if args.groups.is_some() {
+                per_group.push((method.clone(), score_each(&survey, &episodes, predictions)?));
+            }
+        }
+        group_names = episodes.iter().map(|e| survey.respondents[e.respondent].name.clone()).collect();
     }
     if args.json {
-        let json: Vec<serde_json::Value> = rows
+        let mut json: Vec<serde_json::Value> = rows
             .iter()
             .map(|(m, s)| serde_json::json!({"method": m, "split": args.fold.split, "seed": args.fold.seed, "value": s.value, "loglik": s.loglik, "pairs": s.pairs}))
             .collect();
+        for (method, scores) in &per_group {
+            for (name, score) in group_names.iter().zip(scores) {
+                let (value, loglik, pairs) = score.map_or((None, None, 0), |s| (Some(s.value), s.loglik, s.pairs));
+                json.push(serde_json::json!({"method": method, "group": name, "value": value, "loglik": loglik, "pairs": pairs}));
+            }
+        }
         println!("{}", serde_json::to_string(&json)?);
     } else {
+        let who = if args.groups.is_some() { "given" } else { "test" };
         println!(
-            "{task}, split {}, seed {}: {} test respondents, {} context questions each",
+            "{task}, split {}, seed {}: {} {who} respondents, {} context questions each",
             args.fold.split,
             args.fold.seed,
             split.test.len(),
@@ -163,6 +213,33 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
             println!("  {method:>14}  {:.4}{loglik}  ({} pairs)", score.value, score.pairs);
         }
         println!("GPO predicted {} pairs in {:.2} s", rows[0].1.pairs, gpo_seconds);
+        if !per_group.is_empty() {
+            print!("{}", per_group_table(&group_names, &per_group));
+        }
     }
     Ok(())
+}
+
+/// One line per given respondent: its pairs and each method's score, worst GPO score first.
+fn per_group_table(names: &[String], per_group: &[(String, Vec<Option<Score>>)]) -> String {
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0).max(10);
+    let mut out = format!("\nper respondent (worst GPO score first):\n  {:<width$} {:>6}", "respondent", "pairs");
+    for (method, _) in per_group {
+        out.push_str(&format!(" {method:>8}"));
+    }
+    out.push('\n');
+    let gpo = &per_group[0].1;
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| {
+        let value = |i: usize| gpo[i].map_or(f64::INFINITY, |s| s.value);
+        value(a).total_cmp(&value(b))
+    });
+    for i in order {
+        out.push_str(&format!("  {:<width$} {:>6}", names[i], gpo[i].map_or(0, |s| s.pairs)));
+        for (_, scores) in per_group {
+            out.push_str(&scores[i].map_or(format!(" {:>8}", "–"), |s| format!(" {:>8.4}", s.value)));
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use clap::Args;
-use gpo_core::data::{Survey, Task};
+use gpo_core::data::{ContextOrder, Survey, Task};
 use gpo_core::embed::TextFormat;
 use gpo_core::embed::weights::{ModelFiles, resolve_cache_dir, resolve_model_dir};
 use gpo_core::eval::Metric;
@@ -13,7 +13,7 @@ use gpo_core::export::model::{load_model, record_bytes};
 use gpo_core::export::web::{BundleWriter, safetensors_to_f16, web_groups};
 use gpo_core::model::Population;
 
-use crate::cli::{Common, Selection};
+use crate::cli::{Common, Selection, SurveySource};
 
 #[derive(Args)]
 pub struct ExportWebArgs {
@@ -26,6 +26,11 @@ pub struct ExportWebArgs {
     /// Surveys whose groups the question editor predicts (in addition to the personal ones).
     #[arg(long, value_delimiter = ',', default_values_t = vec!["goqa".to_string()])]
     pub editor: Vec<String>,
+    /// Survey folders (docs/FORMATS.md) offered to a person to answer, beside the built-in
+    /// ones (repeat the flag; `--personal ''` to offer only these). Each needs a model in
+    /// `<models>/web-<id>` (`gpo train --survey DIR --split 0.8 --out <models>/web-<id>`).
+    #[arg(long)]
+    pub survey: Vec<PathBuf>,
     /// Leave out the MiniLM encoder (the page's question editor then cannot embed).
     #[arg(long)]
     pub no_encoder: bool,
@@ -34,16 +39,17 @@ pub struct ExportWebArgs {
     pub models: Option<PathBuf>,
 }
 
-/// The model trained for the page on `task` (see README: `gpo train --task T --out …/web-T`).
-pub fn web_model_dir(common: &Common, models: Option<&std::path::Path>, task: Task) -> anyhow::Result<PathBuf> {
+/// The model trained for the page on survey `id` (see README: `gpo train --task T --out …/web-T`).
+pub fn web_model_dir(common: &Common, models: Option<&std::path::Path>, id: &str) -> anyhow::Result<PathBuf> {
     let models = match models {
         Some(dir) => dir.to_path_buf(),
         None => resolve_cache_dir(common.cache.as_deref())?.join("models"),
     };
-    Ok(models.join(format!("web-{}", task.id())))
+    Ok(models.join(format!("web-{id}")))
 }
 
-/// For OpinionQA, the questions most groups answered (the religion-only ones are left out).
+/// Where groups share one context order (OpinionQA), the questions most groups answered (the
+/// religion-only ones are left out); elsewhere every answered question.
 fn page_questions(survey: &Survey) -> Vec<usize> {
     let mut answered = vec![0usize; survey.questions.len()];
     for r in &survey.respondents {
@@ -51,7 +57,7 @@ fn page_questions(survey: &Survey) -> Vec<usize> {
             answered[a.question] += 1;
         }
     }
-    let need = if survey.task == Task::Oqa { survey.respondents.len() / 2 } else { 1 };
+    let need = if survey.info.context_order == ContextOrder::Shared { survey.respondents.len() / 2 } else { 1 };
     (0..survey.questions.len()).filter(|&q| answered[q] >= need).collect()
 }
 
@@ -63,16 +69,26 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
     let mut writer = BundleWriter::default();
     let device = burn::prelude::Device::flex();
     let format = TextFormat::QuestionOption;
-    let mut tasks: Vec<(String, bool)> = args.personal.iter().map(|t| (t.clone(), true)).collect();
-    tasks.extend(args.editor.iter().filter(|t| !args.personal.contains(t)).map(|t| (t.clone(), false)));
-    for (id, personal) in tasks {
-        let task = Task::parse(&id).with_context(|| format!("unknown task '{id}'"))?;
-        let full = crate::cli::load(common, task, &Selection::default())?;
-        let dir = web_model_dir(common, args.models.as_deref(), task)?;
+    let task = |id: &String| -> anyhow::Result<SurveySource> {
+        Ok(SurveySource::Task(Task::parse(id).with_context(|| format!("unknown task '{id}' (oqa, goqa, gd4)"))?))
+    };
+    let mut sources: Vec<(SurveySource, bool)> = Vec::new();
+    for id in args.personal.iter().filter(|id| !id.is_empty()) {
+        sources.push((task(id)?, true));
+    }
+    for id in args.editor.iter().filter(|id| !id.is_empty() && !args.personal.contains(id)) {
+        sources.push((task(id)?, false));
+    }
+    sources.extend(args.survey.iter().map(|dir| (SurveySource::Folder(dir.clone()), true)));
+    for (source, personal) in sources {
+        let full = source.load(common, &Selection::default())?;
+        let id = full.info.id.clone();
+        let dir = web_model_dir(common, args.models.as_deref(), &id)?;
         let (model, config, meta) = load_model(&dir, &device).with_context(|| {
             format!(
-                "no model for the page in {}: train one with `gpo train --task {id} --split 0.8 --out {}`",
+                "no model for the page in {}: train one with `gpo train {} --split 0.8 --out {}`",
                 dir.display(),
+                source.flag(),
                 dir.display()
             )
         })?;
@@ -111,8 +127,8 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
         survey.retain_questions(|q| keys.contains(&q.key));
         let web = WebSurvey {
             task: id.clone(),
-            title: task.title().into(),
-            metric: Metric::for_task(task).name().into(),
+            title: full.info.title.clone(),
+            metric: Metric::for_survey(&full.info).name().into(),
             questions: survey.questions.clone(),
             groups: web_groups(&survey),
             model: config.model.clone(),

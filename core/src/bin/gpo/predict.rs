@@ -18,8 +18,12 @@ pub struct PredictArgs {
     /// The bundle folder (from `gpo export-web`).
     #[arg(long)]
     pub bundle: PathBuf,
-    #[arg(long)]
-    pub task: String,
+    /// The survey's id in the bundle (`oqa`, `gd4`, `goqa`, or a survey folder's own id).
+    #[arg(long, required_unless_present = "survey")]
+    pub task: Option<String>,
+    /// The survey folder the bundle's survey was exported from (`gpo export-web --survey`).
+    #[arg(long, conflicts_with = "task")]
+    pub survey: Option<PathBuf>,
     /// JSON file: `[{"question": "<key>", "option": <index>}, …]`.
     #[arg(long, required_unless_present = "question", conflicts_with = "question")]
     pub answers: Option<PathBuf>,
@@ -65,11 +69,13 @@ pub fn run(common: &Common, args: PredictArgs) -> anyhow::Result<()> {
         std::fs::read(&path).with_context(|| format!("reading {}", path.display()))
     };
     let manifest = Manifest::parse(&read("manifest.json")?, "manifest.json")?;
-    let entry = manifest
-        .surveys
-        .iter()
-        .find(|s| s.task == args.task)
-        .with_context(|| format!("no survey '{}' in the bundle", args.task))?;
+    let id = match (&args.task, &args.survey) {
+        (Some(id), _) => id.clone(),
+        (None, Some(dir)) => gpo_core::data::format::read_survey(dir)?.info.id,
+        (None, None) => anyhow::bail!("name the survey: --task ID or --survey FOLDER"),
+    };
+    let entry =
+        manifest.surveys.iter().find(|s| s.task == id).with_context(|| format!("no survey '{id}' in the bundle"))?;
     let (survey_bytes, embedding_bytes, model_bytes) =
         (read(&entry.survey)?, read(&entry.embeddings)?, read(&entry.model)?);
     for (name, bytes) in

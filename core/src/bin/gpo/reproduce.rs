@@ -16,13 +16,14 @@ use gpo_core::eval::run::{Method, PriorMethod, UniformMethod, run_methods};
 use gpo_core::eval::table::ResultTable;
 use serde::Serialize;
 
-use crate::cli::{Common, FoldsArgs, Selection, TaskChoice};
+use crate::cli::{Common, FoldsArgs, Selection, Surveys};
 use crate::train::TrainSettings;
 
 #[derive(Args)]
 pub struct ReproduceArgs {
-    #[arg(long, default_value = "all")]
-    pub task: TaskChoice,
+    /// The survey (default: the three built-in tasks).
+    #[command(flatten)]
+    pub surveys: Surveys,
     #[command(flatten)]
     pub folds: FoldsArgs,
     #[command(flatten)]
@@ -71,12 +72,13 @@ fn machine() -> String {
 }
 
 pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
-    for task in args.task.tasks() {
+    for source in args.surveys.all_or_named() {
         let started = Instant::now();
-        let survey = crate::cli::load(common, task, &args.selection)?;
+        let survey = source.load(common, &args.selection)?;
+        let task = survey.info.id.clone();
         let format = args.settings.format;
         let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
-        let config = args.settings.config(0, task)?;
+        let config = args.settings.config(0, survey.info.kind)?;
         let device = args.settings.device.init()?;
         let bar = crate::train::progress_bar(config.steps);
         let mut gpo = GpoMethod::new(&embeddings, format, config.clone(), device, |split, seed, p| {
@@ -124,7 +126,7 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
         } else {
             println!(
                 "{} — {} ({wall:.0} s, of which training {training_seconds:.0} s)\n{}",
-                task.title(),
+                survey.info.title,
                 table.metric,
                 table.to_markdown()
             );
@@ -139,7 +141,7 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
                 training,
                 settings: serde_json::from_str(&config.to_string())?,
             };
-            write_docs(task.id(), &record)?;
+            write_docs(&task, &record)?;
         }
     }
     Ok(())

@@ -11,7 +11,7 @@ use gpo_core::train::trainer::{TrainData, TrainRun, train};
 use gpo_core::train::{SamplingConfig, SamplingMode, TrainConfig};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::cli::{Common, DeviceArg, FoldArgs, Selection, TaskChoice};
+use crate::cli::{Common, DeviceArg, FoldArgs, Selection, Surveys};
 
 /// GPO's architecture and training settings (shared by train and reproduce).
 #[derive(Args, Clone, Debug)]
@@ -77,7 +77,7 @@ pub struct TrainSettings {
 }
 
 impl TrainSettings {
-    pub fn config(&self, seed: u64, task: gpo_core::data::Task) -> anyhow::Result<TrainConfig> {
+    pub fn config(&self, seed: u64, kind: gpo_core::data::RespondentKind) -> anyhow::Result<TrainConfig> {
         let mode = match self.sampling.as_str() {
             "reference" => SamplingMode::Reference,
             "paper" => SamplingMode::Paper,
@@ -93,7 +93,7 @@ impl TrainSettings {
             .with_prior_input(!self.no_prior)
             .with_population_factors(self.factors)
             .with_factor_offset(!self.prior_offset);
-        let groups = task != gpo_core::data::Task::Gd4;
+        let groups = kind == gpo_core::data::RespondentKind::Group;
         let mixup = self.mixup.unwrap_or(if groups { 0.5 } else { 0.0 });
         let sampling = SamplingConfig::new()
             .with_mode(mode)
@@ -115,8 +115,8 @@ impl TrainSettings {
 
 #[derive(Args)]
 pub struct TrainArgs {
-    #[arg(long)]
-    pub task: TaskChoice,
+    #[command(flatten)]
+    pub surveys: Surveys,
     #[command(flatten)]
     pub fold: FoldArgs,
     #[command(flatten)]
@@ -156,10 +156,8 @@ pub fn default_model_dir(common: &Common, task: &str, split: f64, seed: u64) -> 
 }
 
 pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
-    let tasks = args.task.tasks();
-    anyhow::ensure!(tasks.len() == 1, "--task: train one task at a time");
-    let task = tasks[0];
-    let survey = crate::cli::load(common, task, &args.selection)?;
+    let survey = args.surveys.one()?.load(common, &args.selection)?;
+    let task = survey.info.id.clone();
     let embeddings = crate::embed::task_embeddings(common, &survey, args.settings.format)?;
     let split = protocol::split(&survey, &ProtocolConfig::new(args.fold.split, args.fold.seed))?;
     anyhow::ensure!(
@@ -174,11 +172,11 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     // A training episode needs two answered questions.
     let trainable: Vec<usize> =
         split.train.iter().copied().filter(|&r| visible.respondents[r].answers.len() >= 2).collect();
-    let config = args.settings.config(args.fold.seed, task)?;
+    let config = args.settings.config(args.fold.seed, survey.info.kind)?;
     let device = args.settings.device.init()?;
     let out = match &args.out {
         Some(dir) => dir.clone(),
-        None => default_model_dir(common, task.id(), args.fold.split, args.fold.seed)?,
+        None => default_model_dir(common, &task, args.fold.split, args.fold.seed)?,
     };
     let checkpoint = args.checkpoint.clone().unwrap_or_else(|| out.join("checkpoint.gpockpt"));
     eprintln!(
@@ -215,7 +213,7 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     let names = |ids: &[usize]| ids.iter().map(|&i| survey.respondents[i].name.clone()).collect();
     let meta = ModelMeta {
         holdout_questions: args.holdout_questions,
-        task: task.id().into(),
+        task: task.clone(),
         format: args.settings.format.id().into(),
         split: args.fold.split,
         seed: args.fold.seed,

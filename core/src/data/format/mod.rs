@@ -1,0 +1,32 @@
+//! The gpo survey format (docs/FORMATS.md): a folder with `survey.json`, `questions.csv`,
+//! `answers.csv` and optionally `respondents.csv`. The built-in corpora are written in it by
+//! `gpo data import`, and every command reads a folder in it with `--survey PATH`.
+//!
+//! Reading collects every problem (file, line, field) instead of stopping at the first, so
+//! `gpo data check` can list them all; a survey with any problem is not loaded.
+
+mod csv_table;
+mod manifest;
+mod read;
+mod write;
+
+#[cfg(test)]
+mod tests;
+
+pub use manifest::{FORMAT_VERSION, Manifest, RespondentsDeclared};
+pub use read::{SKIPPED_UNKNOWN, check_survey, read_answers_file};
+pub use write::write_survey;
+
+use std::path::Path;
+
+use super::{DataError, Survey};
+
+pub const MANIFEST_FILE: &str = "survey.json";
+pub const QUESTIONS_FILE: &str = "questions.csv";
+pub const ANSWERS_FILE: &str = "answers.csv";
+pub const RESPONDENTS_FILE: &str = "respondents.csv";
+
+/// Reads a survey folder; any problem is an error naming the first (and how many more).
+pub fn read_survey(dir: &Path) -> Result<Survey, DataError> {
+    check_survey(dir).map_err(DataError::Survey)
+}
