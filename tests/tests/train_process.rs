@@ -12,21 +12,10 @@ use std::time::Instant;
 
 use gpo_core::train::checkpoint::Checkpoint;
 use gpo_core::util::rng::Rng;
+use gpo_tests::gpo_binary;
 
 /// What must be byte-identical (meta.json also records the seconds the run took).
 const MODEL_FILES: [&str; 3] = ["config.json", "model.bpk", "model.safetensors"];
-
-fn gpo_binary() -> PathBuf {
-    if let Some(path) = std::env::var_os("GPO_BIN") {
-        return PathBuf::from(path);
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let path = target.join("debug/gpo");
-    assert!(path.exists(), "no gpo binary at {} (cargo build -p gpo-core --bin gpo, or set GPO_BIN)", path.display());
-    path
-}
 
 fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("gpo-train-process-{}-{name}", std::process::id()));

@@ -4,21 +4,16 @@ use crate::actions::choose_survey;
 use crate::engine::SurveyView;
 use crate::state::AppState;
 
-/// A person-facing name and description of a survey.
+/// A person-facing name and description of a survey, from the bundle.
 fn describe(view: &SurveyView) -> (String, String) {
     let questions = view.survey.questions.len();
     let groups = view.survey.groups.len();
-    match view.task.as_str() {
-        "oqa" => (
-            "US opinions".into(),
-            format!("{questions} OpinionQA questions (Pew American Trends Panel); compared with {groups} US groups"),
-        ),
-        "gd4" => (
-            "Global attitudes to AI".into(),
-            format!("{questions} Global Dialogues questions; compared with {groups} segments of respondents"),
-        ),
-        _ => (view.title.clone(), format!("{questions} questions, {groups} groups")),
-    }
+    let counts = format!("{questions} questions; compared with {groups} groups");
+    let description = match view.survey.description.trim() {
+        "" => counts,
+        text => format!("{text} {counts}"),
+    };
+    (view.title.clone(), description)
 }
 
 #[component]

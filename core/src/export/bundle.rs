@@ -39,7 +39,7 @@ pub struct FileEntry {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SurveyEntry {
-    /// `oqa`, `goqa`, `gd4`.
+    /// The survey's id: `oqa`, `goqa`, `gd4` or a survey folder's own.
     pub task: String,
     pub title: String,
     /// Offered to a person as a survey to answer (else: only for the editor's group predictions).
@@ -107,8 +107,12 @@ impl WebGroup {
 /// One survey as the page sees it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct WebSurvey {
+    /// The survey's id (`oqa`, or a survey folder's own `id`).
     pub task: String,
     pub title: String,
+    /// What the survey is, as the page tells a person (a survey folder's `description`).
+    #[serde(default)]
+    pub description: String,
     /// `alignment` (groups) or `accuracy` (individuals).
     pub metric: String,
     pub questions: Vec<Question>,

@@ -257,12 +257,12 @@ pub struct Selection {
     pub subset: String,
     /// Respondents: `all`, `paper22` (the paper's 22 OpinionQA groups) or a comma list of names.
     #[arg(long, default_value = "all")]
-    pub groups: String,
+    pub respondents: String,
 }
 
 impl Default for Selection {
     fn default() -> Self {
-        Self { subset: "all".into(), groups: "all".into() }
+        Self { subset: "all".into(), respondents: "all".into() }
     }
 }
 
@@ -273,7 +273,7 @@ impl Selection {
             "disagreement500" => QuestionSubset::Disagreement500,
             other => bail!("--subset: unknown subset '{other}' (all, disagreement500)"),
         };
-        let respondents = match self.groups.as_str() {
+        let respondents = match self.respondents.as_str() {
             "all" => RespondentSelection::All,
             "paper22" => RespondentSelection::Paper22,
             list => RespondentSelection::Named(list.split(',').map(|s| s.trim().to_string()).collect()),

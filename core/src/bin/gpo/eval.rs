@@ -51,6 +51,11 @@ pub struct EvalArgs {
     /// With --groups: skip (and count) rows naming a question or option the survey lacks.
     #[arg(long, requires = "groups")]
     pub skip_unknown: bool,
+    /// The model (--model-dir) was trained on another survey: score it on this survey's fold,
+    /// its population statistics (prior, factors) taken from this survey's meta-train
+    /// respondents, as a pretrained model would serve a new survey without training.
+    #[arg(long, requires = "model_dir", conflicts_with = "new_questions")]
+    pub transfer: bool,
 }
 
 pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
@@ -63,7 +68,7 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     let device = args.device.init()?;
     let (model, train_config, meta) = load_model(&dir, &device)?;
     anyhow::ensure!(
-        meta.task == task && meta.split == args.fold.split && meta.seed == args.fold.seed,
+        args.transfer || (meta.task == task && meta.split == args.fold.split && meta.seed == args.fold.seed),
         "{} was trained on {} split {} seed {}, not {task} split {} seed {}",
         dir.display(),
         meta.task,
@@ -80,7 +85,7 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     let mut split = protocol::split(&survey, &config)?;
     let names: Vec<String> = split.train.iter().map(|&i| survey.respondents[i].name.clone()).collect();
     anyhow::ensure!(
-        names == meta.train_respondents,
+        args.transfer || names == meta.train_respondents,
         "the model's training respondents differ from this split's (another data selection?)"
     );
     if let Some(path) = &args.groups {
@@ -186,6 +191,12 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
             }
         }
         group_names = episodes.iter().map(|e| survey.respondents[e.respondent].name.clone()).collect();
+    }
+    if args.transfer {
+        eprintln!(
+            "{task}: a model trained on {} (split {}, seed {}), population statistics from this survey",
+            meta.task, meta.split, meta.seed
+        );
     }
     if args.json {
         let mut json: Vec<serde_json::Value> = rows

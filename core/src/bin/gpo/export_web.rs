@@ -128,6 +128,7 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
         let web = WebSurvey {
             task: id.clone(),
             title: full.info.title.clone(),
+            description: full.info.description.clone(),
             metric: Metric::for_survey(&full.info).name().into(),
             questions: survey.questions.clone(),
             groups: web_groups(&survey),
