@@ -82,7 +82,8 @@ impl SurveyModel {
     }
 
     pub fn metric(&self) -> Metric {
-        Task::parse(&self.entry.task).map(Metric::for_task).unwrap_or(Metric::Accuracy)
+        let scoring = self.survey.scoring.or_else(|| Task::parse(&self.entry.task).map(|task| task.info().scoring));
+        scoring.map_or(Metric::Accuracy, Metric::for_scoring)
     }
 }
 

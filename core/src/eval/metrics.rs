@@ -32,7 +32,11 @@ pub enum Metric {
 impl Metric {
     /// The metric a survey declares.
     pub fn for_survey(info: &SurveyInfo) -> Metric {
-        match info.scoring {
+        Metric::for_scoring(info.scoring)
+    }
+
+    pub fn for_scoring(scoring: Scoring) -> Metric {
+        match scoring {
             Scoring::Wasserstein => Metric::WassersteinAlignment,
             Scoring::JensenShannon => Metric::JensenShannonAlignment,
             Scoring::Accuracy => Metric::Accuracy,

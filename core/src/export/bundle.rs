@@ -115,6 +115,9 @@ pub struct WebSurvey {
     pub description: String,
     /// `alignment` (groups) or `accuracy` (individuals).
     pub metric: String,
+    /// How the survey is scored (bundles written before it: from the built-in task's id).
+    #[serde(default)]
+    pub scoring: Option<crate::data::Scoring>,
     pub questions: Vec<Question>,
     pub groups: Vec<WebGroup>,
     pub model: GpoConfig,

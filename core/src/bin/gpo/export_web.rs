@@ -130,6 +130,7 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
             title: full.info.title.clone(),
             description: full.info.description.clone(),
             metric: Metric::for_survey(&full.info).name().into(),
+            scoring: Some(full.info.scoring),
             questions: survey.questions.clone(),
             groups: web_groups(&survey),
             model: config.model.clone(),
