@@ -14,28 +14,27 @@ quick=false
 gpo="$CARGO_TARGET_DIR/debug/gpo"
 cargo build -p gpo-core --bin gpo
 models="$GPO_CACHE_DIR/models"
-for task in oqa gd4 goqa; do
+# Trains the page's model for survey ID, named by the flag that loads it (--task T / --survey DIR).
+train_web() {
+    local id=$1 dir
+    shift
     if $quick; then
-        dir="$GPO_CACHE_DIR/quick-models/web-$task"
+        dir="$GPO_CACHE_DIR/quick-models/web-$id"
         rm -rf "$dir"
-        "$gpo" train --task "$task" --split 0.8 --seed 0 --steps 20 --eval-every 10 --out "$dir"
+        "$gpo" train "$@" --split 0.8 --seed 0 --steps 20 --eval-every 10 --out "$dir"
     else
-        dir="$models/web-$task"
-        [ -f "$dir/model.bpk" ] || "$gpo" train --task "$task" --split 0.8 --seed 0 --out "$dir"
+        dir="$models/web-$id"
+        [ -f "$dir/model.bpk" ] || "$gpo" train "$@" --split 0.8 --seed 0 --out "$dir"
     fi
+}
+for task in oqa gd4 goqa; do
+    train_web "$task" --task "$task"
 done
 surveys=()
 for survey in ${GPO_SURVEYS:-}; do
     "$gpo" data check "$survey" >/dev/null
     id=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["id"])' "$survey/survey.json")
-    if $quick; then
-        dir="$GPO_CACHE_DIR/quick-models/web-$id"
-        rm -rf "$dir"
-        "$gpo" train --survey "$survey" --split 0.8 --seed 0 --steps 20 --eval-every 10 --out "$dir"
-    else
-        dir="$models/web-$id"
-        [ -f "$dir/model.bpk" ] || "$gpo" train --survey "$survey" --split 0.8 --seed 0 --out "$dir"
-    fi
+    train_web "$id" --survey "$survey"
     surveys+=(--survey "$survey")
 done
 if $quick; then

@@ -33,6 +33,21 @@ pub(super) fn problem(path: &Path, line: u64, field: &str, message: impl Into<St
     Problem { path: path.to_path_buf(), line, field: field.into(), message: message.into() }
 }
 
+/// A survey file's bytes; `None` (with the problem) when it is missing or unreadable.
+pub(super) fn read_file(path: &Path, problems: &mut Vec<Problem>) -> Option<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Some(bytes),
+        Err(e) => {
+            let message = match e.kind() {
+                std::io::ErrorKind::NotFound => "file not found".to_string(),
+                _ => format!("cannot be read: {e}"),
+            };
+            problems.push(problem(path, 0, "", message));
+            None
+        }
+    }
+}
+
 /// Which columns a file has: `required` must be there, `optional` may be; any other column is
 /// a problem unless `extra_allowed` (the respondents file's attribute columns).
 pub(super) struct Columns<'a> {
@@ -44,17 +59,7 @@ pub(super) struct Columns<'a> {
 /// Reads `path`; `None` when the file cannot be used at all (its problems are in `problems`).
 /// Rows with a problem are left out, so later checks see only well-formed rows.
 pub(super) fn read_table(path: &Path, columns: &Columns, problems: &mut Vec<Problem>) -> Option<Table> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            problems.push(problem(path, 0, "", "file not found"));
-            return None;
-        }
-        Err(e) => {
-            problems.push(problem(path, 0, "", format!("cannot be read: {e}")));
-            return None;
-        }
-    };
+    let bytes = read_file(path, problems)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes.as_slice());
     let mut records = reader.byte_records();
     let wanted = || columns.required.join(",");

@@ -1,13 +1,14 @@
 //! Reading and checking a survey folder: every problem in every file, or the [`Survey`].
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::csv_table::{Columns, problem, read_table};
+use super::csv_table::{Columns, problem, read_file, read_table};
 use super::manifest::{Manifest, RespondentsDeclared};
 use super::{ANSWERS_FILE, MANIFEST_FILE, QUESTIONS_FILE, RESPONDENTS_FILE};
 use crate::data::{
     Answer, ContextOrder, LoadReport, Problem, Question, Respondent, RespondentKind, Scoring, Survey, SurveyInfo,
+    normalise,
 };
 
 /// Weights that already sum to 1 within this are shares and are kept as written (so a survey
@@ -47,20 +48,10 @@ pub fn check_survey(dir: &Path) -> Result<Survey, Vec<Problem>> {
 }
 
 fn read_manifest(path: &Path, problems: &mut Vec<Problem>) -> Option<Manifest> {
-    let text = match std::fs::read(path) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                problems.push(problem(path, 0, "", format!("is not UTF-8: {e}")));
-                return None;
-            }
-        },
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            problems.push(problem(path, 0, "", "file not found (it says what the survey is: see docs/FORMATS.md)"));
-            return None;
-        }
+    let text = match String::from_utf8(read_file(path, problems)?) {
+        Ok(text) => text,
         Err(e) => {
-            problems.push(problem(path, 0, "", format!("cannot be read: {e}")));
+            problems.push(problem(path, 0, "", format!("is not UTF-8: {e}")));
             return None;
         }
     };
@@ -259,7 +250,10 @@ fn read_respondents(path: &Path, problems: &mut Vec<Problem>) -> Option<Vec<List
 /// One respondent's weights on one question, with the line of its first row.
 struct Weights {
     line: u64,
-    cells: Vec<Option<(String, u64)>>,
+    /// Per option: the weight as read, and the line it is on.
+    cells: Vec<Option<(f64, u64)>>,
+    /// The same weights parsed as f32, kept exactly when they are already shares.
+    shares: Vec<f32>,
 }
 
 /// What an answers file is read against.
@@ -347,7 +341,7 @@ fn read_answers(
             ));
             continue;
         };
-        match weight.parse::<f64>() {
+        let value = match weight.parse::<f64>() {
             Ok(w) if w.is_nan() => {
                 problems.push(table.problem(row.line, "weight", "is NaN; a weight is a count or a share ≥ 0"));
                 continue;
@@ -360,12 +354,12 @@ fn read_answers(
                 problems.push(table.problem(row.line, "weight", format!("'{weight}' is negative; a weight is ≥ 0")));
                 continue;
             }
-            Ok(_) => {}
+            Ok(w) => w,
             Err(_) => {
                 problems.push(table.problem(row.line, "weight", format!("'{weight}' is not a number")));
                 continue;
             }
-        }
+        };
         let (_, by_question) = answers.entry(who.to_string()).or_insert_with(|| {
             order.push(who.to_string());
             (row.line, Vec::new())
@@ -373,13 +367,13 @@ fn read_answers(
         let position = match by_question.iter().position(|(known, _)| *known == q) {
             Some(position) => position,
             None => {
-                let cells = vec![None; question.options.len()];
-                by_question.push((q, Weights { line: row.line, cells }));
+                let (cells, shares) = (vec![None; question.options.len()], vec![0.0; question.options.len()]);
+                by_question.push((q, Weights { line: row.line, cells, shares }));
                 by_question.len() - 1
             }
         };
-        let cell = &mut by_question[position].1.cells[o];
-        if let Some((_, line)) = cell {
+        let weights = &mut by_question[position].1;
+        if let Some((_, line)) = weights.cells[o] {
             problems.push(table.problem(
                 row.line,
                 "option",
@@ -387,15 +381,16 @@ fn read_answers(
             ));
             continue;
         }
-        *cell = Some((weight.to_string(), row.line));
+        weights.cells[o] = Some((value, row.line));
+        weights.shares[o] = weight.parse().expect("a finite f64 parses as f32");
     }
     if table.rows.is_empty() {
         problems.push(table.problem(0, "", "has no answers"));
     }
     if let Some(listed) = listed {
-        let known: HashMap<&str, ()> = listed.iter().map(|l| (l.name.as_str(), ())).collect();
+        let known: HashSet<&str> = listed.iter().map(|l| l.name.as_str()).collect();
         for name in &order {
-            if !known.contains_key(name.as_str()) {
+            if !known.contains(name.as_str()) {
                 let line = answers[name].0;
                 problems.push(table.problem(line, "respondent", format!("'{name}' is not in {RESPONDENTS_FILE}")));
             }
@@ -431,20 +426,12 @@ fn read_answers(
 /// A respondent's distribution from its weights (omitted options weigh 0); `None` when they
 /// sum to 0.
 fn to_probs(weights: &Weights) -> Option<Vec<f32>> {
-    fn text(cell: &Option<(String, u64)>) -> Option<&str> {
-        cell.as_ref().map(|(w, _)| w.as_str())
-    }
-    let values: Vec<f64> = weights.cells.iter().map(|c| text(c).map_or(0.0, |w| w.parse().expect("checked"))).collect();
+    let values: Vec<f64> = weights.cells.iter().map(|c| c.map_or(0.0, |(w, _)| w)).collect();
     let total: f64 = values.iter().sum();
-    if total <= 0.0 {
-        return None;
-    }
     if (total - 1.0).abs() <= SHARE_TOLERANCE {
-        return Some(
-            weights.cells.iter().map(|c| text(c).map_or(0.0, |w| w.parse::<f32>().expect("checked"))).collect(),
-        );
+        return Some(weights.shares.clone());
     }
-    Some(values.iter().map(|v| (v / total) as f32).collect())
+    normalise(&values)
 }
 
 /// The survey's identity and scoring: declared in the manifest, or following from the data.
