@@ -57,3 +57,16 @@ pub fn describe(device: &Device) -> String {
     let debug = format!("{device:?}");
     if debug.contains("Flex") { "CPU (Flex)".to_string() } else { debug }
 }
+
+/// Burn keeps one random generator per process (Flex: a global `SEED`), so two models built at
+/// once — tests in parallel, folds on threads — would interleave their draws and lose
+/// reproducibility. Every seeded draw goes through here: seed and draw under one lock.
+static BACKEND_RNG: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Seeds `device`'s random generator and runs `draw` while no other caller can draw from it.
+/// Not reentrant: `draw` must not call `seeded` again.
+pub fn seeded<R>(device: &Device, seed: u64, draw: impl FnOnce() -> R) -> R {
+    let _guard = BACKEND_RNG.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    device.seed(seed);
+    draw()
+}

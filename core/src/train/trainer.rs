@@ -93,8 +93,7 @@ pub const FACTOR_LAMBDAS: [f64; 6] = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0];
 /// parameter ids numbered by structure so that its records are the same bytes every run.
 pub fn init_model(config: &GpoConfig, seed: u64, device: &Device) -> Gpo {
     let cpu = Device::flex();
-    cpu.seed(seed);
-    let record = with_stable_ids(config.init(&cpu)).into_record();
+    let record = crate::device::seeded(&cpu, seed, || with_stable_ids(config.init(&cpu)).into_record());
     with_stable_ids(config.init(device).load_record(record))
 }
 
@@ -281,11 +280,12 @@ pub fn train(
     }
     let end = run.stop_after.map_or(config.steps, |n| n.min(config.steps));
     for step in start_step..end {
-        // Re-seeded each step so that a resumed run draws what an uninterrupted one would.
-        autodiff.seed(Rng::derived(config.seed, &[0xD0, step as u64]).next_u64());
         let batch_episodes = sampler.sample(&mut meta.rng);
         let batch = build_batch(data.embeddings, &batch_episodes, &tables, config.model.offset(), &autodiff);
-        let output = model.forward_batch(&table, &batch);
+        // Re-seeded each step so that a resumed run draws (its dropout masks) what an
+        // uninterrupted one would; the backward pass draws nothing.
+        let step_seed = Rng::derived(config.seed, &[0xD0, step as u64]).next_u64();
+        let output = crate::device::seeded(&autodiff, step_seed, || model.forward_batch(&table, &batch));
         let truth = batch.truth.clone().expect("training episodes carry the truth");
         let loss = gaussian_nll(output.mean, output.std, truth, batch.target_valid.clone());
         let loss_value: f32 = loss.clone().into_scalar();
@@ -364,4 +364,31 @@ pub fn train(
         seconds: started.elapsed().as_secs_f64(),
         steps_run: meta.step - start_step,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Models built on several threads at once get the weights each seed gives alone: Burn's
+    /// generator is one per process, and without `device::seeded` the draws interleave.
+    #[test]
+    fn models_built_at_once_are_the_models_built_alone() {
+        let config = GpoConfig::new().with_layers(2).with_d_model(32).with_d_ff(64);
+        let cpu = Device::flex();
+        let alone: Vec<Vec<u8>> = (0..4).map(|seed| to_bytes(&init_model(&config, seed, &cpu)).unwrap()).collect();
+        std::thread::scope(|scope| {
+            let threads: Vec<_> = (0..4u64)
+                .map(|seed| {
+                    let (config, cpu, alone) = (&config, &cpu, &alone);
+                    scope.spawn(move || {
+                        (0..25).all(|_| to_bytes(&init_model(config, seed, cpu)).unwrap() == alone[seed as usize])
+                    })
+                })
+                .collect();
+            for (seed, thread) in threads.into_iter().enumerate() {
+                assert!(thread.join().unwrap(), "seed {seed}: a model built beside others differs");
+            }
+        });
+    }
 }
