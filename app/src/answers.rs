@@ -3,32 +3,7 @@
 
 use std::collections::HashMap;
 
-use serde::{Deserialize, Serialize};
-
-/// GPO's prediction of one question: a distribution over its options and a std per option.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Forecast {
-    pub probs: Vec<f32>,
-    pub std: Vec<f32>,
-}
-
-impl Forecast {
-    /// The most likely option (the first on ties).
-    pub fn top(&self) -> usize {
-        let mut best = 0;
-        for (i, p) in self.probs.iter().enumerate() {
-            if *p > self.probs[best] {
-                best = i;
-            }
-        }
-        best
-    }
-
-    /// How sure GPO is of its top option.
-    pub fn confidence(&self) -> f32 {
-        self.probs.get(self.top()).copied().unwrap_or(0.0)
-    }
-}
+pub use gpo_core::export::predictor::Forecast;
 
 /// What a person did with one question.
 #[derive(Clone, Debug, PartialEq)]

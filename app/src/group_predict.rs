@@ -4,53 +4,22 @@
 //! own answers. One run at a time; a request made during a run makes the run stop at its next
 //! step and start again with the newest settings.
 
+use std::ops::ControlFlow;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use gpo_core::model::EpisodeInput;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::answers::Forecast;
 use crate::browser::now_ms;
 use crate::editor_state::{CONTEXT_SIZES, GroupForecast, GroupPredictions, YouForecast};
-use crate::engine::{Engine, SurveyModel, one_hot};
+use crate::engine::{Engine, custom_index};
 use crate::runtime;
 use crate::state::{AppState, Level};
 
-/// Context tokens × context tokens summed over the groups of one forward pass: a large context
-/// is predicted a few groups at a time (attention memory and a responsive page).
-const PAIR_BUDGET: usize = 4_000_000;
-/// A forward pass pads every group to its longest context: groups of similar length go together,
-/// wasting at most this share of attention work on padding.
-const PADDING_WASTE: f64 = 1.25;
 /// During a long run, the grid shows the groups done so far at most this often.
 const PARTIAL_EVERY_MS: f64 = 300.0;
-
-/// Groups (by index) in forward passes: sorted by context length, then cut where padding or the
-/// budget would grow too large. `tokens` holds each group's context and target tokens.
-fn plan(tokens: &[usize]) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..tokens.len()).collect();
-    order.sort_by_key(|&g| tokens[g]);
-    let mut chunks = Vec::new();
-    let mut chunk: Vec<usize> = Vec::new();
-    let mut real = 0;
-    for g in order {
-        let pairs = tokens[g] * tokens[g];
-        // Sorted: this group is the chunk's longest, so every member is padded to it.
-        let padded = (chunk.len() + 1) * pairs;
-        if !chunk.is_empty() && (padded > PAIR_BUDGET || padded as f64 > PADDING_WASTE * (real + pairs) as f64) {
-            chunks.push(std::mem::take(&mut chunk));
-            real = 0;
-        }
-        chunk.push(g);
-        real += pairs;
-    }
-    if !chunk.is_empty() {
-        chunks.push(chunk);
-    }
-    chunks
-}
 
 /// Asks for fresh group predictions of the selected question (after any change).
 pub fn request(state: AppState) {
@@ -85,20 +54,6 @@ fn stale(state: AppState, generation: u64) -> bool {
     state.editor.generation.get_value() != generation
 }
 
-/// One question's groups as episodes: each group's first `size` answers in its order.
-fn contexts(model: &SurveyModel, size: Option<usize>) -> Vec<Vec<usize>> {
-    model
-        .survey
-        .groups
-        .iter()
-        .map(|group| {
-            let mut order = group.context_order();
-            order.truncate(size.unwrap_or(usize::MAX));
-            order
-        })
-        .collect()
-}
-
 async fn run(state: AppState, generation: u64) -> Result<(), String> {
     let editor = state.editor;
     let (Some(engine), Some(key)) = (state.engine.get_value(), editor.selected.get_untracked()) else {
@@ -111,65 +66,50 @@ async fn run(state: AppState, generation: u64) -> Result<(), String> {
         editor.predictions.set(None);
         return Ok(());
     };
-    let Some(target) = model.custom_index(engine.custom(), &key) else {
+    let Some(target) = custom_index(&model, engine.custom(), &key) else {
         editor.predictions.set(None);
         return Ok(());
     };
     let you = you_forecast(state, &engine, &task, &key).await?;
     let started = now_ms();
     let size = CONTEXT_SIZES.get(editor.context.get_untracked()).copied().flatten();
-    let contexts = contexts(&model, size);
-    let mut groups: Vec<GroupForecast> = model
-        .survey
+    let contexts = model.group_contexts(size);
+    let groups: Vec<GroupForecast> = model
+        .survey()
         .groups
         .iter()
         .zip(&contexts)
         .map(|(g, c)| GroupForecast { name: g.name.clone(), label: g.label.clone(), context: c.len(), forecast: None })
         .collect();
-    let publish = |groups: &[GroupForecast], complete: bool| {
+    let publish = |forecasts: &[Option<Forecast>], complete: bool| {
+        let groups = groups.iter().zip(forecasts).map(|(g, f)| GroupForecast { forecast: f.clone(), ..g.clone() });
         editor.predictions.set(Some(Arc::new(GroupPredictions {
             task: task.clone(),
             key: key.clone(),
             context_size: size,
-            groups: groups.to_vec(),
+            groups: groups.collect(),
             you: you.clone(),
             complete,
         })));
     };
-    let options = model.runner.embeddings.options(target);
-    let tokens: Vec<usize> = contexts
-        .iter()
-        .zip(&model.survey.groups)
-        .map(|(context, group)| context.iter().map(|&a| group.answers[a].1.len()).sum::<usize>() + options)
-        .collect();
-    let chunks = plan(&tokens);
     let mut shown = now_ms();
-    for (i, chunk) in chunks.iter().enumerate() {
-        let episodes: Vec<EpisodeInput> = chunk
-            .iter()
-            .map(|&g| {
-                let answers = &model.survey.groups[g].answers;
-                let context = contexts[g].iter().map(|&a| (answers[a].0, answers[a].1.as_slice())).collect();
-                EpisodeInput::new(context, vec![target])
-            })
-            .collect();
-        let predictions = model.runner.predict_async(&episodes).await?;
+    let progress = |done: &[Option<Forecast>]| {
         if stale(state, generation) {
-            return Ok(());
-        }
-        for (&g, prediction) in chunk.iter().zip(predictions) {
-            if let (Some(probs), Some(std)) = (prediction.probs.into_iter().next(), prediction.std.into_iter().next()) {
-                groups[g].forecast = Some(Forecast { probs, std });
-            }
+            return ControlFlow::Break(());
         }
         // A long run (a large context) shows its progress now and then.
-        if i + 1 < chunks.len() && now_ms() - shown > PARTIAL_EVERY_MS {
-            publish(&groups, false);
+        if now_ms() - shown > PARTIAL_EVERY_MS && done.iter().any(Option::is_none) {
+            publish(done, false);
             shown = now_ms();
         }
-    }
+        ControlFlow::Continue(())
+    };
+    let Some(forecasts) = model.predict_groups(target, size, progress).await.map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
     editor.group_predict_ms.set(Some(now_ms() - started));
-    publish(&groups, true);
+    let forecasts: Vec<Option<Forecast>> = forecasts.into_iter().map(Some).collect();
+    publish(&forecasts, true);
     Ok(())
 }
 
@@ -188,7 +128,7 @@ async fn you_forecast(
         return Ok(None);
     };
     let Some(model) = engine.model(&view.task) else { return Ok(None) };
-    let Some(target) = model.custom_index(engine.custom(), key) else { return Ok(None) };
+    let Some(target) = custom_index(&model, engine.custom(), key) else { return Ok(None) };
     let chosen: Vec<(usize, usize)> =
         state.answers_of(&view).chosen().into_iter().filter(|&(q, _)| q != target).collect();
     if chosen.is_empty() {
@@ -197,16 +137,7 @@ async fn you_forecast(
             view.title
         ))));
     }
-    let context = one_hot(&model.runner, &chosen);
-    let episode = EpisodeInput::new(context.iter().map(|(q, p)| (*q, p.as_slice())).collect(), vec![target]);
-    let mut predictions = model.runner.predict_async(&[episode]).await?;
-    let prediction = predictions.pop().ok_or("the model returned no prediction")?;
-    let (Some(probs), Some(std)) = (prediction.probs.into_iter().next(), prediction.std.into_iter().next()) else {
-        return Ok(None);
-    };
-    Ok(Some(YouForecast::Predicted {
-        forecast: Forecast { probs, std },
-        answers: context.len(),
-        survey: view.title.clone(),
-    }))
+    let prediction = model.predict_person(&chosen, &[target]).await.map_err(|e| e.to_string())?;
+    let Some(forecast) = prediction.forecasts.into_iter().next() else { return Ok(None) };
+    Ok(Some(YouForecast::Predicted { forecast, answers: prediction.context, survey: view.title.clone() }))
 }

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos::task::{spawn_local, tick};
 
-use crate::answers::Forecast;
 use crate::browser::now_ms;
 use crate::runtime;
 use crate::state::{AppState, Level, PredictionSet};
@@ -39,7 +38,7 @@ async fn run(state: AppState) {
         let chosen = answers.chosen();
         let targets: Vec<usize> = (0..view.survey.questions.len()).filter(|&q| answers.option(q).is_none()).collect();
         let started = now_ms();
-        let result = engine.predict(survey, &chosen, targets.clone()).await;
+        let result = engine.predict(survey, &chosen, &targets).await;
         let predict_ms = now_ms() - started;
         // The survey's questions changed meanwhile (a custom question): a newer run is queued.
         if state.current_view().is_none_or(|now| !Arc::ptr_eq(&now, &view)) {
@@ -48,8 +47,8 @@ async fn run(state: AppState) {
         match result {
             Ok(prediction) => {
                 let mut forecasts = vec![None; view.survey.questions.len()];
-                for (&q, (probs, std)) in targets.iter().zip(prediction.probs.into_iter().zip(prediction.std)) {
-                    forecasts[q] = Some(Forecast { probs, std });
+                for (&q, forecast) in targets.iter().zip(prediction.forecasts) {
+                    forecasts[q] = Some(forecast);
                 }
                 let set = PredictionSet { survey, forecasts, targets, context: chosen.len() };
                 let shown = now_ms();

@@ -220,48 +220,6 @@ impl WebSurvey {
     }
 }
 
-/// A survey of the bundle, ready to predict: the page and `gpo predict` share this path.
-pub struct BundleSurvey {
-    pub survey: WebSurvey,
-    pub runner: crate::model::GpoRunner,
-}
-
-impl BundleSurvey {
-    /// From the verified bytes of a survey's three files.
-    pub fn load(
-        survey_bytes: &[u8],
-        embedding_bytes: &[u8],
-        model_bytes: Vec<u8>,
-        entry: &SurveyEntry,
-        device: &burn::prelude::Device,
-    ) -> Result<Self, BundleError> {
-        let survey = WebSurvey::parse(survey_bytes, &entry.survey)?;
-        let embeddings = embeddings_from_bytes(embedding_bytes, &survey.questions, &entry.embeddings)?;
-        let model = super::model::model_from_record(&survey.model, model_bytes, device)
-            .map_err(|detail| BundleError::Invalid { file: entry.model.clone(), detail })?;
-        let runner = crate::model::GpoRunner::new(model, embeddings, survey.population.clone(), survey.offset, device);
-        Ok(Self { survey, runner })
-    }
-
-    /// The episode of a person (or group) who answered `answers` (question, distribution),
-    /// predicting `targets`.
-    pub fn episode<'a>(&self, answers: &'a [(usize, Vec<f32>)], targets: Vec<usize>) -> crate::model::EpisodeInput<'a> {
-        crate::model::EpisodeInput::new(answers.iter().map(|(q, p)| (*q, p.as_slice())).collect(), targets)
-    }
-}
-
-/// A person's chosen options as one-hot distributions.
-pub fn one_hot_answers(questions: &[Question], chosen: &[(usize, usize)]) -> Vec<(usize, Vec<f32>)> {
-    chosen
-        .iter()
-        .map(|&(q, option)| {
-            let mut probs = vec![0.0; questions[q].options.len()];
-            probs[option] = 1.0;
-            (q, probs)
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

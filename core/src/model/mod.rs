@@ -16,6 +16,6 @@ pub mod wgsl;
 pub use batch::{EpisodeInput, GpoBatch, build_batch};
 pub use gpo::{Gpo, GpoConfig, GpoOutput};
 pub use population::{Offset, Population};
-pub use predict::{GpoRunner, Prediction};
+pub use predict::{GpoRunner, Prediction, ReadBackError};
 #[cfg(test)]
 mod tests;

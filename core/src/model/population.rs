@@ -115,15 +115,6 @@ impl Population {
         self.estimated_loadings.extend(estimated_loadings);
     }
 
-    /// Removes every row from `rows` on (the questions pushed last).
-    pub fn truncate(&mut self, rows: usize) {
-        self.probs.truncate(rows);
-        self.known.truncate(rows);
-        self.loadings.truncate(rows * self.factors);
-        self.estimated.truncate(rows);
-        self.estimated_loadings.truncate(rows * self.factors);
-    }
-
     /// Fills in the statistics estimated from the text: cross-fitted on the questions with a
     /// known prior (see `prior_map`), and from the map fitted on all of them elsewhere.
     pub fn with_text_priors(self, embeddings: &TaskEmbeddings) -> Self {
@@ -437,10 +428,11 @@ mod tests {
         assert_eq!(p.features(0)[..2], [probs[0][0], 1.0]);
         assert_eq!(p.features(18)[..2], [p.estimated[18], 0.0]);
         assert_eq!(p.hidden_features(0)[..2], [p.estimated[0], 0.0]);
-        // A question written later is estimated from its vectors, and can be removed again.
+        // A question written later is estimated from its vectors, and is left out again by
+        // selecting the survey's own (as the page does when its questions change).
         p.push_question(None, &[0.9f32.ln(), 1.0, 0.1f32.ln(), 1.0], 2);
         assert!((p.features(20)[0] - 0.9).abs() < 0.03, "{:?}", p.features(20));
-        p.truncate(20);
+        let p = p.select(&embeddings.offsets, &(0..10).collect::<Vec<_>>());
         assert_eq!((p.rows(), p.estimated.len(), p.loadings.len()), (20, 20, 40));
         let kept = p.select(&embeddings.offsets, &[9]);
         assert_eq!(kept.estimated, p.estimated[18..20].to_vec());

@@ -15,13 +15,20 @@ pub struct Prediction {
     pub std: Vec<Vec<f32>>,
 }
 
+/// Reading predictions back from the device failed (a lost WebGPU device, for one).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("reading GPO's predictions back from the device failed: {detail}")]
+pub struct ReadBackError {
+    pub detail: String,
+}
+
 /// A model bound to one survey's (question, option) embeddings and population prior on one
 /// device.
 pub struct GpoRunner {
-    pub model: Gpo,
-    pub embeddings: TaskEmbeddings,
-    pub population: Population,
-    pub offset: Offset,
+    model: Gpo,
+    embeddings: TaskEmbeddings,
+    population: Population,
+    offset: Offset,
     device: Device,
     /// `[rows, input_dim]`
     table: Tensor<2>,
@@ -89,31 +96,42 @@ impl GpoRunner {
         &self.device
     }
 
-    /// Adds a question (e.g. one written in the page's editor) whose option embeddings are
-    /// `vectors` (`options × dim`) and whose population statistics are unknown (its prior is
-    /// estimated from the text); returns its index.
-    pub fn push_question(&mut self, vectors: &[f32]) -> usize {
-        let options = vectors.len() / self.embeddings.dim;
-        self.embeddings.push_question(vectors);
-        self.population.push_question(None, vectors, options);
-        self.table = embedding_table(&self.embeddings, &self.device);
-        self.population_table = population_table(&self.population, &self.device);
-        self.target_table = Self::targets(&self.model, &self.table, &self.population_table);
-        self.embeddings.offsets.len() - 2
+    pub fn model(&self) -> &Gpo {
+        &self.model
     }
 
-    /// Removes the questions added after the first `keep` (the survey's own).
-    pub fn truncate_questions(&mut self, keep: usize) {
-        if self.embeddings.offsets.len() - 1 <= keep {
-            return;
+    pub fn embeddings(&self) -> &TaskEmbeddings {
+        &self.embeddings
+    }
+
+    pub fn population(&self) -> &Population {
+        &self.population
+    }
+
+    /// How many questions the runner predicts (the survey's own and any added).
+    pub fn questions(&self) -> usize {
+        self.embeddings.offsets.len() - 1
+    }
+
+    /// How many options question `q` has.
+    pub fn options(&self, q: usize) -> usize {
+        self.embeddings.options(q)
+    }
+
+    /// The same weights over the first `keep` questions followed by `added` (e.g. questions
+    /// written in the page's editor): each added question's option embeddings (`options × dim`)
+    /// with its population statistics unknown (its prior estimated from the text). The device
+    /// tables are built once.
+    pub fn with_questions(&self, keep: usize, added: &[&[f32]]) -> Self {
+        let keep = keep.min(self.questions());
+        let base: Vec<usize> = (0..keep).collect();
+        let mut embeddings = self.embeddings.select(&base);
+        let mut population = self.population.select(&self.embeddings.offsets, &base);
+        for vectors in added {
+            embeddings.push_question(vectors);
+            population.push_question(None, vectors, vectors.len() / embeddings.dim);
         }
-        let rows = self.embeddings.offsets[keep];
-        self.embeddings.offsets.truncate(keep + 1);
-        self.embeddings.data.truncate(rows * self.embeddings.dim);
-        self.population.truncate(rows);
-        self.table = embedding_table(&self.embeddings, &self.device);
-        self.population_table = population_table(&self.population, &self.device);
-        self.target_table = Self::targets(&self.model, &self.table, &self.population_table);
+        Self::new(self.model.clone(), embeddings, population, self.offset, &self.device)
     }
 
     /// Swaps in another model (e.g. a newer training snapshot) over the same embeddings.
@@ -177,13 +195,14 @@ impl GpoRunner {
     }
 
     /// Predicts each episode's targets, reading back asynchronously (WebGPU in the page).
-    pub async fn predict_async(&self, episodes: &[EpisodeInput<'_>]) -> Result<Vec<Prediction>, String> {
+    pub async fn predict_async(&self, episodes: &[EpisodeInput<'_>]) -> Result<Vec<Prediction>, ReadBackError> {
         if episodes.is_empty() {
             return Ok(Vec::new());
         }
         let (batch, output) = self.forward(episodes);
-        let read = |data: Result<TensorData, _>| -> Result<Vec<f32>, String> {
-            data.map_err(|e| format!("{e:?}"))?.try_into_vec_as::<f32>().map_err(|e| format!("{e:?}"))
+        let read = |data: Result<TensorData, _>| -> Result<Vec<f32>, ReadBackError> {
+            let failed = |e: &dyn std::fmt::Debug| ReadBackError { detail: format!("{e:?}") };
+            data.map_err(|e| failed(&e))?.try_into_vec_as::<f32>().map_err(|e| failed(&e))
         };
         let mean = read(output.mean.into_data_async().await)?;
         let std = read(output.std.into_data_async().await)?;

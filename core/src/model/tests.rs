@@ -101,7 +101,7 @@ fn probs(options: usize, shift: usize) -> Vec<f32> {
 #[test]
 fn predictions_ignore_context_order_and_other_targets() {
     let runner = runner();
-    let answers: Vec<Vec<f32>> = (0..12).map(|q| probs(runner.embeddings.options(q), q)).collect();
+    let answers: Vec<Vec<f32>> = (0..12).map(|q| probs(runner.options(q), q)).collect();
     let context: Vec<(usize, &[f32])> = [0usize, 3, 5, 7].iter().map(|&q| (q, answers[q].as_slice())).collect();
     let mut reversed = context.clone();
     reversed.reverse();

@@ -44,11 +44,11 @@ pub fn run(common: &Common, args: ActiveArgs) -> anyhow::Result<()> {
         "{}: asking the next question is for individual people; this survey's respondents are groups",
         survey.info.id
     );
-    let dir = crate::train::default_model_dir(common, &survey.info.id, args.fold.split, args.fold.seed)?;
+    let dir = crate::context::default_model_dir(common, &survey.info.id, args.fold.split, args.fold.seed)?;
     let (model, config, meta) = load_model(&dir, &device)
         .with_context(|| format!("no model in {} — run `gpo reproduce {}` first", dir.display(), source.flag()))?;
     let format = gpo_core::embed::TextFormat::parse(&meta.format).context("unknown text format")?;
-    let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
+    let embeddings = crate::context::task_embeddings(common, &survey, format)?;
     let split = protocol::split(&survey, &ProtocolConfig::new(args.fold.split, args.fold.seed))?;
     let population = Population::fit(&survey, &embeddings, &split.meta_train(), config.model.population_factors);
     let runner = GpoRunner::new(model, embeddings, population, config.model.offset(), &device);

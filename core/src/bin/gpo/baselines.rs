@@ -12,8 +12,11 @@ pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
         let started = std::time::Instant::now();
         let survey = source.load(common, &args.selection)?;
         let id = survey.info.id.clone();
-        let embeddings =
-            if args.no_embeddings { None } else { Some(crate::embed::task_embeddings(common, &survey, args.format)?) };
+        let embeddings = if args.no_embeddings {
+            None
+        } else {
+            Some(crate::context::task_embeddings(common, &survey, args.format)?)
+        };
         let mut methods: Vec<Box<dyn Method + '_>> =
             vec![Box::new(UniformMethod), Box::new(PriorMethod), Box::new(FactorMethod::new(&survey))];
         if let Some(embeddings) = &embeddings {
@@ -31,7 +34,7 @@ pub fn run(common: &Common, args: BaselinesArgs) -> anyhow::Result<()> {
             println!("{} — {}\n{}", survey.info.title, table.metric, table.to_markdown());
         }
         if args.write_docs {
-            crate::reproduce::record(&format!("baselines-{id}"), &table, started.elapsed().as_secs_f64())?;
+            crate::records::record(&format!("baselines-{id}"), &table, started.elapsed().as_secs_f64())?;
         }
     }
     Ok(())

@@ -11,7 +11,7 @@ use gpo_core::model::{EpisodeInput, GpoRunner, Population};
 use gpo_core::train::trainer::{TrainData, TrainRun, init_model, train};
 
 use crate::cli::{Common, DeviceArg, Selection, SurveySource, Surveys};
-use crate::train::TrainSettings;
+use crate::train_settings::TrainSettings;
 
 #[derive(Args)]
 pub struct BenchArgs {
@@ -106,7 +106,7 @@ pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
         BenchWhat::Train { surveys, settings } => {
             let survey = load(common, &surveys)?;
             let task = survey.info.id.clone();
-            let embeddings = crate::embed::task_embeddings(common, &survey, settings.format)?;
+            let embeddings = crate::context::task_embeddings(common, &survey, settings.format)?;
             let split = protocol::split(&survey, &ProtocolConfig::new(0.6, 0))?;
             let config = settings.config(0, survey.info.kind)?.with_eval_every(usize::MAX);
             let device = settings.device.init()?;
@@ -140,7 +140,7 @@ pub fn run(common: &Common, args: BenchArgs) -> anyhow::Result<()> {
         BenchWhat::Predict { surveys, targets, repeats, settings } => {
             let survey = load(common, &surveys)?;
             let task = survey.info.id.clone();
-            let embeddings = crate::embed::task_embeddings(common, &survey, settings.format)?;
+            let embeddings = crate::context::task_embeddings(common, &survey, settings.format)?;
             let config = settings.config(0, survey.info.kind)?;
             let device = settings.device.init()?;
             let respondents: Vec<usize> = (0..survey.respondents.len()).collect();

@@ -37,7 +37,7 @@ pub enum Command {
     /// Embed every (question, option) text of a task into the cache.
     Embed(EmbedArgs),
     /// Embeddings of given texts, as JSON.
-    Encode(crate::embed::EncodeArgs),
+    Encode(crate::encode::EncodeArgs),
     /// Meta-train GPO on one task, split and seed.
     Train(crate::train::TrainArgs),
     /// Score a trained model on its fold's test respondents, beside the baselines.

@@ -39,12 +39,12 @@ pub fn run(common: &Common, args: CurveArgs) -> anyhow::Result<()> {
         let task = survey.info.id.clone();
         let mut all: Vec<CurvePoint> = Vec::new();
         for &seed in &args.seeds {
-            let dir = crate::train::default_model_dir(common, &task, args.split, seed)?;
+            let dir = crate::context::default_model_dir(common, &task, args.split, seed)?;
             let (model, config, meta) = load_model(&dir, &device).with_context(|| {
                 format!("no model in {} — run `gpo reproduce {}` first", dir.display(), source.flag())
             })?;
             let format = gpo_core::embed::TextFormat::parse(&meta.format).context("unknown text format")?;
-            let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
+            let embeddings = crate::context::task_embeddings(common, &survey, format)?;
             let protocol_config = ProtocolConfig::new(args.split, seed);
             let split = protocol::split(&survey, &protocol_config)?;
             let fold = Fold { survey: &survey, split: &split, config: &protocol_config };

@@ -63,7 +63,7 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     let task = survey.info.id.clone();
     let dir = match &args.model_dir {
         Some(dir) => dir.clone(),
-        None => crate::train::default_model_dir(common, &task, args.fold.split, args.fold.seed)?,
+        None => crate::context::default_model_dir(common, &task, args.fold.split, args.fold.seed)?,
     };
     let device = args.device.init()?;
     let (model, train_config, meta) = load_model(&dir, &device)?;
@@ -79,7 +79,7 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     );
     let format = gpo_core::embed::TextFormat::parse(&meta.format)
         .ok_or_else(|| anyhow::anyhow!("{}: unknown text format {}", dir.display(), meta.format))?;
-    let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
+    let embeddings = crate::context::task_embeddings(common, &survey, format)?;
     let mut config = ProtocolConfig::new(args.fold.split, args.fold.seed);
     config.context = args.context;
     let mut split = protocol::split(&survey, &config)?;

@@ -99,7 +99,7 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
             meta.task,
             meta.format
         );
-        let embeddings = crate::embed::task_embeddings(common, &full, format)?;
+        let embeddings = crate::context::task_embeddings(common, &full, format)?;
         let train: Vec<usize> = meta
             .train_respondents
             .iter()

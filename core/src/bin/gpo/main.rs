@@ -1,18 +1,24 @@
-//! `gpo`: the command-line tool. Parsing lives in `cli.rs`, each command in its own file.
+//! `gpo`: the command-line tool. Parsing lives in `cli.rs`, each command in its own file; what
+//! commands share is in `context`, `records`, `train_settings` and `chart` (no command imports
+//! another).
 
 mod active;
 mod baselines;
 mod bench;
 mod chart;
 mod cli;
+mod context;
 mod curve;
 mod data;
 mod embed;
+mod encode;
 mod eval;
 mod export_web;
 mod predict;
+mod records;
 mod reproduce;
 mod train;
+mod train_settings;
 
 use clap::Parser;
 
@@ -22,7 +28,7 @@ fn main() -> std::process::ExitCode {
         cli::Command::Data(args) => data::run(&cli.common, args),
         cli::Command::Baselines(args) => baselines::run(&cli.common, args),
         cli::Command::Embed(args) => embed::run(&cli.common, args),
-        cli::Command::Encode(args) => embed::encode(&cli.common, args),
+        cli::Command::Encode(args) => encode::run(&cli.common, args),
         cli::Command::Train(args) => train::run(&cli.common, args),
         cli::Command::Eval(args) => eval::run(&cli.common, args),
         cli::Command::Reproduce(args) => reproduce::run(&cli.common, args),

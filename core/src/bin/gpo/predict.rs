@@ -7,8 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::Args;
 use gpo_core::embed::TextFormat;
-use gpo_core::export::bundle::{BundleSurvey, Manifest, one_hot_answers};
-use gpo_core::model::EpisodeInput;
+use gpo_core::export::bundle::Manifest;
+use gpo_core::export::predictor::{SurveyPredictor, block_on};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{Common, DeviceArg};
@@ -84,16 +84,16 @@ pub fn run(common: &Common, args: PredictArgs) -> anyhow::Result<()> {
         manifest.verify(name, bytes)?;
     }
     let device = args.device.init()?;
-    let loaded = BundleSurvey::load(&survey_bytes, &embedding_bytes, model_bytes, entry, &device)?;
+    let predictor = SurveyPredictor::load(entry, &survey_bytes, &embedding_bytes, model_bytes, &device)?;
     if let Some(question) = &args.question {
         let format = manifest.encoder.as_ref().map_or("qa", |e| e.format.as_str());
-        return predict_new_question(common, loaded, question, &args.options, format, args.context, &device);
+        return predict_new_question(common, &predictor, question, &args.options, format, args.context, &device);
     }
     let path = args.answers.as_ref().expect("clap: --answers or --question");
     let answers: Vec<AnswerIn> =
         serde_json::from_slice(&std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
             .with_context(|| format!("{}: expected [{{\"question\": key, \"option\": index}}]", path.display()))?;
-    let questions = &loaded.survey.questions;
+    let questions = &predictor.survey().questions;
     let chosen: Vec<(usize, usize)> = answers
         .iter()
         .map(|a| {
@@ -105,13 +105,12 @@ pub fn run(common: &Common, args: PredictArgs) -> anyhow::Result<()> {
             Ok((q, a.option))
         })
         .collect::<anyhow::Result<_>>()?;
-    let context = one_hot_answers(questions, &chosen);
     let targets: Vec<usize> = (0..questions.len()).filter(|q| !chosen.iter().any(|(c, _)| c == q)).collect();
-    let prediction = loaded.runner.predict(&[loaded.episode(&context, targets.clone())]).remove(0);
+    let prediction = block_on(predictor.predict_person(&chosen, &targets))?;
     let out: Vec<PredictionOut> = targets
         .iter()
-        .zip(prediction.probs.into_iter().zip(prediction.std))
-        .map(|(&q, (probs, std))| PredictionOut { key: questions[q].key.clone(), probs, std })
+        .zip(prediction.forecasts)
+        .map(|(&q, f)| PredictionOut { key: questions[q].key.clone(), probs: f.probs, std: f.std })
         .collect();
     println!("{}", serde_json::to_string(&out)?);
     Ok(())
@@ -121,7 +120,7 @@ pub fn run(common: &Common, args: PredictArgs) -> anyhow::Result<()> {
 /// text, each group's first `context` answers (the page's order) as context.
 fn predict_new_question(
     common: &Common,
-    mut loaded: BundleSurvey,
+    predictor: &SurveyPredictor,
     question: &str,
     options: &[String],
     format: &str,
@@ -131,33 +130,25 @@ fn predict_new_question(
     anyhow::ensure!(options.len() >= 2, "--option: a question needs at least two options");
     let format =
         TextFormat::parse(format).with_context(|| format!("the bundle's encoder: unknown text format {format}"))?;
-    let (encoder, _) = crate::embed::encoder(common, device)?;
+    let (encoder, _) = crate::context::encoder(common, device)?;
     let embedded = encoder.embed(&format.texts(question, options), 32, |_| {})?;
     let vectors: Vec<f32> = (0..options.len()).flat_map(|i| embedded.row(i).to_vec()).collect();
-    let target = loaded.runner.push_question(&vectors);
-    let groups = &loaded.survey.groups;
-    let episodes: Vec<EpisodeInput> = groups
-        .iter()
-        .map(|group| {
-            let mut order = group.context_order();
-            if context > 0 {
-                order.truncate(context);
-            }
-            let answers = order.iter().map(|&a| (group.answers[a].0, group.answers[a].1.as_slice())).collect();
-            EpisodeInput::new(answers, vec![target])
-        })
-        .collect();
-    let predictions = episodes.chunks(8).flat_map(|chunk| loaded.runner.predict(chunk));
+    let predictor = predictor.with_questions(&[&vectors]);
+    let target = predictor.own_questions();
+    let size = (context > 0).then_some(context);
+    let forecasts = block_on(predictor.predict_groups(target, size, |_| std::ops::ControlFlow::Continue(())))?
+        .expect("never stopped");
+    let groups = &predictor.survey().groups;
     let out: Vec<GroupPredictionOut> = groups
         .iter()
-        .zip(&episodes)
-        .zip(predictions)
-        .map(|((group, episode), mut p)| GroupPredictionOut {
+        .zip(predictor.group_contexts(size))
+        .zip(forecasts)
+        .map(|((group, context), f)| GroupPredictionOut {
             group: group.name.clone(),
             label: group.label.clone(),
-            context: episode.context.len(),
-            probs: p.probs.remove(0),
-            std: p.std.remove(0),
+            context: context.len(),
+            probs: f.probs,
+            std: f.std,
         })
         .collect();
     println!("{}", serde_json::to_string(&out)?);

@@ -3,7 +3,6 @@
 //! questions beside every baseline; print the table and, with `--write-docs`, record it in
 //! docs/results/<task>.json and docs/RESULTS.md.
 
-use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::Context;
@@ -17,7 +16,9 @@ use gpo_core::eval::table::ResultTable;
 use serde::Serialize;
 
 use crate::cli::{Common, FoldsArgs, Selection, Surveys};
-use crate::train::TrainSettings;
+use crate::context::training_progress;
+use crate::records::{command_line, docs_dir, machine, replace_section};
+use crate::train_settings::TrainSettings;
 
 #[derive(Args)]
 pub struct ReproduceArgs {
@@ -61,26 +62,16 @@ struct Recorded<'a> {
     settings: serde_json::Value,
 }
 
-fn command_line() -> String {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    format!("gpo {}", args.join(" "))
-}
-
-fn machine() -> String {
-    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
-    format!("{cores} CPU cores, {}", std::env::consts::ARCH)
-}
-
 pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
     for source in args.surveys.all_or_named() {
         let started = Instant::now();
         let survey = source.load(common, &args.selection)?;
         let task = survey.info.id.clone();
         let format = args.settings.format;
-        let embeddings = crate::embed::task_embeddings(common, &survey, format)?;
+        let embeddings = crate::context::task_embeddings(common, &survey, format)?;
         let config = args.settings.config(0, survey.info.kind)?;
         let device = args.settings.device.init()?;
-        let bar = crate::train::progress_bar(config.steps);
+        let bar = training_progress(config.steps);
         let mut gpo = GpoMethod::new(&embeddings, format, config.clone(), device, |split, seed, p| {
             bar.set_position(p.step as u64);
             bar.set_message(format!("{task} {split}/{seed}"));
@@ -147,24 +138,6 @@ pub fn run(common: &Common, args: ReproduceArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Writes a table to docs/results/<name>.json and its section `<!-- name -->` of RESULTS.md.
-pub fn record(name: &str, table: &ResultTable, seconds: f64) -> anyhow::Result<()> {
-    let docs = docs_dir()?;
-    let json =
-        serde_json::json!({ "command": command_line(), "wall_seconds": seconds, "machine": machine(), "table": table });
-    let path = docs.join("results").join(format!("{name}.json"));
-    gpo_core::util::fs::write_atomic(&path, serde_json::to_string_pretty(&json)?.as_bytes())
-        .with_context(|| format!("writing {}", path.display()))?;
-    let section =
-        format!("Command: `{}` — {seconds:.0} s on {}.\n\n{}", command_line(), machine(), table.to_markdown());
-    replace_section(&docs.join("RESULTS.md"), name, &section)
-}
-
-fn docs_dir() -> anyhow::Result<PathBuf> {
-    let root = gpo_core::embed::weights::repo_root().context("no repository root (Trunk.toml) above here")?;
-    Ok(root.join("docs"))
-}
-
 fn write_docs(task: &str, record: &Recorded) -> anyhow::Result<()> {
     let docs = docs_dir()?;
     let json_path = docs.join("results").join(format!("{task}.json"));
@@ -179,15 +152,4 @@ fn write_docs(task: &str, record: &Recorded) -> anyhow::Result<()> {
         record.table.to_markdown()
     );
     replace_section(&docs.join("RESULTS.md"), &format!("reproduce:{task}"), &section)
-}
-
-/// Replaces the text between `<!-- name -->` and `<!-- /name -->` in a markdown file.
-pub fn replace_section(path: &Path, name: &str, body: &str) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let (open, close) = (format!("<!-- {name} -->"), format!("<!-- /{name} -->"));
-    let start = text.find(&open).with_context(|| format!("{}: no {open} marker", path.display()))? + open.len();
-    let end = text.find(&close).with_context(|| format!("{}: no {close} marker", path.display()))?;
-    anyhow::ensure!(start <= end, "{}: {close} comes before {open}", path.display());
-    let updated = format!("{}\n{}\n{}", &text[..start], body.trim_end(), &text[end..]);
-    gpo_core::util::fs::write_atomic(path, updated.as_bytes()).with_context(|| format!("writing {}", path.display()))
 }

@@ -1,0 +1,409 @@
+//! The one prediction API over a bundle's survey: what the page runs (WebGPU or CPU, reading
+//! back asynchronously) and what `gpo predict` runs natively, so that the browser parity tests
+//! compare one implementation on two backends.
+//!
+//! A [`SurveyPredictor`] holds the survey (questions, groups), its trained weights on one device
+//! and any questions added after the survey's own (the page's editor, `gpo predict --question`).
+//! It predicts a person from their chosen options, and every group on one question from each
+//! group's first N answers in its fixed context order, a few groups per forward pass
+//! ([`plan_passes`]).
+
+use std::ops::ControlFlow;
+use std::rc::Rc;
+
+use burn::prelude::Device;
+
+use super::bundle::{BundleError, SurveyEntry, WebSurvey, embeddings_from_bytes};
+use crate::data::Task;
+use crate::eval::Metric;
+use crate::model::{EpisodeInput, GpoRunner, Prediction, ReadBackError};
+
+/// Context tokens × context tokens summed over the groups of one forward pass: a large context
+/// is predicted a few groups at a time (attention memory, and a page that stays responsive).
+pub const PAIR_BUDGET: usize = 4_000_000;
+/// A forward pass pads every group to its longest context: groups of similar length go together,
+/// wasting at most this share of attention work on padding.
+pub const PADDING_WASTE: f64 = 1.25;
+
+/// GPO's prediction of one question: a distribution over its options and a std per option.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Forecast {
+    pub probs: Vec<f32>,
+    pub std: Vec<f32>,
+}
+
+impl Forecast {
+    /// The most likely option (the first on ties).
+    pub fn top(&self) -> usize {
+        let mut best = 0;
+        for (i, p) in self.probs.iter().enumerate() {
+            if *p > self.probs[best] {
+                best = i;
+            }
+        }
+        best
+    }
+
+    /// How sure GPO is of its top option.
+    pub fn confidence(&self) -> f32 {
+        self.probs.get(self.top()).copied().unwrap_or(0.0)
+    }
+}
+
+/// One survey of a bundle on one device, with the questions added after its own.
+#[derive(Clone)]
+pub struct SurveyPredictor {
+    entry: SurveyEntry,
+    survey: Rc<WebSurvey>,
+    /// Over the survey's questions, then the added ones.
+    runner: Rc<GpoRunner>,
+}
+
+impl SurveyPredictor {
+    /// From the verified bytes of a survey's three files.
+    pub fn load(
+        entry: &SurveyEntry,
+        survey_bytes: &[u8],
+        embedding_bytes: &[u8],
+        model_bytes: Vec<u8>,
+        device: &Device,
+    ) -> Result<Self, BundleError> {
+        let survey = WebSurvey::parse(survey_bytes, &entry.survey)?;
+        let embeddings = embeddings_from_bytes(embedding_bytes, &survey.questions, &entry.embeddings)?;
+        let model = super::model::model_from_record(&survey.model, model_bytes, device)
+            .map_err(|detail| BundleError::Invalid { file: entry.model.clone(), detail })?;
+        let runner = GpoRunner::new(model, embeddings, survey.population.clone(), survey.offset, device);
+        Ok(Self { entry: entry.clone(), survey: Rc::new(survey), runner: Rc::new(runner) })
+    }
+
+    pub fn entry(&self) -> &SurveyEntry {
+        &self.entry
+    }
+
+    /// The survey's own questions and groups (without the added questions).
+    pub fn survey(&self) -> &WebSurvey {
+        &self.survey
+    }
+
+    pub fn device(&self) -> &Device {
+        self.runner.device()
+    }
+
+    /// How many questions are the survey's own; added questions follow them.
+    pub fn own_questions(&self) -> usize {
+        self.survey.questions.len()
+    }
+
+    /// The survey's own questions and the added ones.
+    pub fn questions(&self) -> usize {
+        self.runner.questions()
+    }
+
+    pub fn options(&self, question: usize) -> usize {
+        self.runner.options(question)
+    }
+
+    /// How the survey is scored: its bundle's `scoring`, else (bundles written before it) the
+    /// built-in task's, else accuracy.
+    pub fn metric(&self) -> Metric {
+        let scoring = self.survey.scoring.or_else(|| Task::parse(&self.entry.task).map(|task| task.info().scoring));
+        scoring.map_or(Metric::Accuracy, Metric::for_scoring)
+    }
+
+    /// The same trained weights over the survey's own questions followed by `added`: each an
+    /// added question's option embeddings (`options × dim`), its population statistics unknown.
+    /// Replaces any questions added before.
+    pub fn with_questions(&self, added: &[&[f32]]) -> Self {
+        let runner = self.runner.with_questions(self.own_questions(), added);
+        Self { entry: self.entry.clone(), survey: self.survey.clone(), runner: Rc::new(runner) }
+    }
+
+    /// A person's chosen (question, option) pairs as one-hot distributions; choices the
+    /// predictor does not have (a removed question, an option out of range) are left out.
+    pub fn one_hot(&self, chosen: &[(usize, usize)]) -> Vec<(usize, Vec<f32>)> {
+        chosen
+            .iter()
+            .filter(|&&(q, option)| q < self.questions() && option < self.options(q))
+            .map(|&(q, option)| {
+                let mut probs = vec![0.0; self.options(q)];
+                probs[option] = 1.0;
+                (q, probs)
+            })
+            .collect()
+    }
+
+    /// GPO's prediction of `targets` for a person who chose `chosen`; one forecast per target,
+    /// in target order. Returns the context actually used (its size is what the page shows).
+    pub async fn predict_person(
+        &self,
+        chosen: &[(usize, usize)],
+        targets: &[usize],
+    ) -> Result<PersonPrediction, ReadBackError> {
+        let context = self.one_hot(chosen);
+        let targets: Vec<usize> = targets.iter().copied().filter(|&q| q < self.questions()).collect();
+        if targets.is_empty() {
+            return Ok(PersonPrediction { context: context.len(), forecasts: Vec::new() });
+        }
+        let episode = EpisodeInput::new(context.iter().map(|(q, p)| (*q, p.as_slice())).collect(), targets);
+        let prediction = self.runner.predict_async(std::slice::from_ref(&episode)).await?.pop();
+        let forecasts = prediction.map(forecasts).unwrap_or_default();
+        Ok(PersonPrediction { context: context.len(), forecasts })
+    }
+
+    /// Each group's context: the indices (into its answers) of its first `size` answers in its
+    /// fixed order (all of them for `None`), so a larger size adds answers and the same size
+    /// always gives the same prediction.
+    pub fn group_contexts(&self, size: Option<usize>) -> Vec<Vec<usize>> {
+        self.survey
+            .groups
+            .iter()
+            .map(|group| {
+                let mut order = group.context_order();
+                order.truncate(size.unwrap_or(usize::MAX));
+                order
+            })
+            .collect()
+    }
+
+    /// Every group's prediction of question `target` from its first `size` answers (see
+    /// [`Self::group_contexts`]), in the survey's group order. After each forward pass
+    /// `progress` sees the forecasts so far (`None`: not yet predicted) and may stop the run,
+    /// which then returns `Ok(None)`.
+    pub async fn predict_groups(
+        &self,
+        target: usize,
+        size: Option<usize>,
+        mut progress: impl FnMut(&[Option<Forecast>]) -> ControlFlow<()>,
+    ) -> Result<Option<Vec<Forecast>>, ReadBackError> {
+        let groups = &self.survey.groups;
+        let contexts = self.group_contexts(size);
+        let options = self.options(target);
+        let tokens: Vec<usize> = contexts
+            .iter()
+            .zip(groups)
+            .map(|(context, group)| context.iter().map(|&a| group.answers[a].1.len()).sum::<usize>() + options)
+            .collect();
+        let mut done: Vec<Option<Forecast>> = vec![None; groups.len()];
+        for pass in plan_passes(&tokens) {
+            let episodes: Vec<EpisodeInput> = pass
+                .iter()
+                .map(|&g| {
+                    let answers = &groups[g].answers;
+                    let context = contexts[g].iter().map(|&a| (answers[a].0, answers[a].1.as_slice())).collect();
+                    EpisodeInput::new(context, vec![target])
+                })
+                .collect();
+            let predictions = self.runner.predict_async(&episodes).await?;
+            for (&g, prediction) in pass.iter().zip(predictions) {
+                done[g] = forecasts(prediction).pop();
+            }
+            if progress(&done).is_break() {
+                return Ok(None);
+            }
+        }
+        Ok(Some(done.into_iter().map(|f| f.expect("every group is in one pass")).collect()))
+    }
+}
+
+/// A person's prediction: how many of their answers were the context, and a forecast per target.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonPrediction {
+    pub context: usize,
+    pub forecasts: Vec<Forecast>,
+}
+
+fn forecasts(prediction: Prediction) -> Vec<Forecast> {
+    prediction.probs.into_iter().zip(prediction.std).map(|(probs, std)| Forecast { probs, std }).collect()
+}
+
+/// Groups (by index) in forward passes, given each group's context and target tokens: sorted by
+/// length, then cut where the padding waste or the pair budget would grow too large. Every group
+/// is in exactly one pass.
+pub fn plan_passes(tokens: &[usize]) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..tokens.len()).collect();
+    order.sort_by_key(|&g| tokens[g]);
+    let mut passes = Vec::new();
+    let mut pass: Vec<usize> = Vec::new();
+    let mut real = 0;
+    for g in order {
+        let pairs = tokens[g] * tokens[g];
+        // Sorted: this group is the pass's longest, so every member is padded to it.
+        let padded = (pass.len() + 1) * pairs;
+        if !pass.is_empty() && (padded > PAIR_BUDGET || padded as f64 > PADDING_WASTE * (real + pairs) as f64) {
+            passes.push(std::mem::take(&mut pass));
+            real = 0;
+        }
+        pass.push(g);
+        real += pairs;
+    }
+    if !pass.is_empty() {
+        passes.push(pass);
+    }
+    passes
+}
+
+/// Native callers (`gpo predict`, tests) run the same asynchronous code to completion: on the
+/// CPU and native wgpu the read-back is ready when polled.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn block_on<T>(future: impl std::future::Future<Output = T>) -> T {
+    futures_lite::future::block_on(future)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Question;
+    use crate::embed::TaskEmbeddings;
+    use crate::export::bundle::{WebGroup, embeddings_to_bytes};
+    use crate::model::{GpoConfig, Offset, Population};
+
+    /// A bundle survey of 10 questions (2–4 options) and 7 groups with 3–9 answers each,
+    /// with random (seeded) weights, loaded as the page loads it.
+    fn predictor() -> SurveyPredictor {
+        let dim = 8;
+        let options: Vec<usize> = (0..10).map(|q| 2 + q % 3).collect();
+        let questions: Vec<Question> = options
+            .iter()
+            .enumerate()
+            .map(|(q, &n)| Question {
+                key: format!("q{q}"),
+                text: format!("question {q}"),
+                options: (0..n).map(|o| format!("option {o}")).collect(),
+                ordinals: None,
+            })
+            .collect();
+        let mut offsets = vec![0];
+        for n in &options {
+            offsets.push(offsets.last().unwrap() + n);
+        }
+        let rows = *offsets.last().unwrap();
+        let data = (0..rows * dim).map(|i| ((i * 7919 % 101) as f32 / 101.0) - 0.5).collect();
+        let embeddings = TaskEmbeddings { dim, offsets: offsets.clone(), data };
+        let share = |n: usize, shift: usize| -> Vec<f32> {
+            let raw: Vec<f32> = (0..n).map(|o| 1.0 + ((o + shift) % n) as f32).collect();
+            raw.iter().map(|r| r / raw.iter().sum::<f32>()).collect()
+        };
+        let groups = (0..7)
+            .map(|g| WebGroup {
+                name: format!("g{g}"),
+                label: format!("Group {g}"),
+                size: 1,
+                answers: (0..3 + g).map(|q| (q, share(options[q], g))).collect(),
+            })
+            .collect();
+        // No prior input: its head starts random (not at zero), so contexts change predictions.
+        let model =
+            GpoConfig::new().with_input_dim(dim).with_d_model(16).with_layers(1).with_d_ff(16).with_prior_input(false);
+        let factors = model.population_factors;
+        let device = Device::flex();
+        let weights = crate::device::seeded(&device, 5, || model.init(&device));
+        let survey = WebSurvey {
+            task: "t".into(),
+            title: "T".into(),
+            description: String::new(),
+            metric: "alignment".into(),
+            scoring: None,
+            questions,
+            groups,
+            model,
+            population: Population::unknown(&offsets, factors),
+            offset: Offset::None,
+        };
+        let entry = SurveyEntry {
+            task: "t".into(),
+            title: "T".into(),
+            personal: true,
+            survey: "t.json".into(),
+            embeddings: "t.emb".into(),
+            model: "t.bpk".into(),
+        };
+        let record = super::super::model::record_bytes(&weights).unwrap();
+        let embedding_bytes = embeddings_to_bytes(&embeddings);
+        SurveyPredictor::load(&entry, &serde_json::to_vec(&survey).unwrap(), &embedding_bytes, record, &device).unwrap()
+    }
+
+    fn close(a: &[f32], b: &[f32]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-5)
+    }
+
+    #[test]
+    fn groups_predicted_together_are_the_groups_predicted_alone() {
+        let added: Vec<f32> = (0..24).map(|i| (i as f32 * 0.37).sin()).collect();
+        let predictor = predictor().with_questions(&[&added]);
+        let target = predictor.own_questions();
+        assert_eq!((target, predictor.questions(), predictor.options(target)), (10, 11, 3));
+        let all = block_on(predictor.predict_groups(target, Some(4), |_| ControlFlow::Continue(()))).unwrap().unwrap();
+        let contexts = predictor.group_contexts(Some(4));
+        assert_eq!(all.len(), 7);
+        for (g, (forecast, context)) in all.iter().zip(&contexts).enumerate() {
+            assert!(context.len() == 4.min(3 + g), "group {g}: its first four answers");
+            let answers = &predictor.survey().groups[g].answers;
+            let episode = EpisodeInput::new(
+                context.iter().map(|&a| (answers[a].0, answers[a].1.as_slice())).collect(),
+                vec![target],
+            );
+            let alone = forecasts(block_on(predictor.runner.predict_async(&[episode])).unwrap().remove(0)).remove(0);
+            assert!(close(&forecast.probs, &alone.probs) && close(&forecast.std, &alone.std), "group {g}");
+            assert!((forecast.probs.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        }
+        assert!(!close(&all[0].probs, &all[6].probs), "the groups' contexts matter (else this test shows nothing)");
+        // A larger context adds answers to the same order.
+        let more = predictor.group_contexts(None);
+        assert!(contexts.iter().zip(&more).all(|(a, b)| b.starts_with(a)));
+    }
+
+    #[test]
+    fn a_stopped_run_returns_nothing_and_added_questions_replace_the_last() {
+        let predictor = predictor();
+        let mut calls = 0;
+        let stopped = block_on(predictor.predict_groups(3, None, |_| {
+            calls += 1;
+            ControlFlow::Break(())
+        }));
+        assert_eq!((stopped.unwrap(), calls), (None, 1));
+        let once = predictor.with_questions(&[&[0.2; 16], &[0.3; 24]]);
+        assert_eq!(once.questions(), 12);
+        assert_eq!(once.with_questions(&[&[0.2; 16]]).questions(), 11, "added questions are replaced, not stacked");
+        assert_eq!(predictor.questions(), 10, "the original is untouched");
+    }
+
+    #[test]
+    fn a_person_is_predicted_from_the_choices_the_survey_has() {
+        let predictor = predictor();
+        // Question 12 and option 7 of question 0 do not exist: left out of the context.
+        let chosen = [(1, 1), (12, 0), (0, 7), (4, 0)];
+        assert_eq!(predictor.one_hot(&chosen), vec![(1, vec![0.0, 1.0, 0.0]), (4, vec![1.0, 0.0, 0.0])]);
+        let person = block_on(predictor.predict_person(&chosen, &[2, 3, 99])).unwrap();
+        assert_eq!(person.context, 2);
+        assert_eq!(person.forecasts.len(), 2, "an unknown target is left out");
+        assert_eq!(person.forecasts[0].probs.len(), 4);
+        let none = block_on(predictor.predict_person(&chosen, &[])).unwrap();
+        assert!(none.forecasts.is_empty());
+    }
+
+    #[test]
+    fn every_group_is_in_one_pass_within_budget_and_padding() {
+        let tokens: Vec<usize> = (0..200).map(|g| 5 + (g * 37) % 400).collect();
+        let passes = plan_passes(&tokens);
+        let mut seen: Vec<usize> = passes.iter().flatten().copied().collect();
+        seen.sort_unstable();
+        assert_eq!(seen, (0..200).collect::<Vec<_>>());
+        for pass in &passes {
+            let longest = pass.iter().map(|&g| tokens[g]).max().unwrap();
+            let padded = pass.len() * longest * longest;
+            let real: usize = pass.iter().map(|&g| tokens[g] * tokens[g]).sum();
+            if pass.len() > 1 {
+                assert!(padded <= PAIR_BUDGET, "{padded} pairs");
+                assert!(padded as f64 <= PADDING_WASTE * real as f64, "{padded} padded vs {real}");
+            }
+        }
+        assert!(passes.len() > 1 && passes.len() < 200, "{} passes", passes.len());
+    }
+
+    #[test]
+    fn one_long_group_gets_a_pass_of_its_own() {
+        let passes = plan_passes(&[3000, 10, 10]);
+        assert_eq!(passes, vec![vec![1, 2], vec![0]]);
+        assert!(plan_passes(&[]).is_empty());
+    }
+}
