@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use burn::prelude::Device;
 use gpo_core::data::Question;
-use gpo_core::eval::Metric;
 use gpo_core::export::bundle::{SurveyEntry, WebSurvey};
 use gpo_core::export::predictor::{PersonPrediction, SurveyPredictor};
+use gpo_core::protocol::Metric;
 
 use crate::backend::BackendInfo;
 use crate::bundle::LoadedBundle;

@@ -5,12 +5,12 @@
 
 use gpo_core::data::Task;
 use gpo_core::embed::TextFormat;
-use gpo_core::eval::factor::FactorModel;
 use gpo_core::eval::new_questions::{TextPrior, holdout_questions, new_question_episodes, without_answers_to};
-use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::eval::ridge::Ridge;
-use gpo_core::eval::score::evaluate;
 use gpo_core::model::Population;
+use gpo_core::model::factor::FactorModel;
+use gpo_core::protocol::score::evaluate;
+use gpo_core::protocol::{self, ProtocolConfig};
 use gpo_tests::{embeddings, survey};
 
 #[test]
@@ -36,7 +36,7 @@ fn the_text_prior_beats_uniform_on_held_out_questions() {
         }
         // The same text prior for everyone; the respondent's departure makes them differ.
         let ridge = Ridge { embeddings: &e, lambda: 10.0, base: Some(&population) };
-        let predictions = gpo_core::eval::score::Predictor::predict(&ridge, &s, &episodes[..2]).unwrap();
+        let predictions = gpo_core::protocol::score::Predictor::predict(&ridge, &s, &episodes[..2]).unwrap();
         let gap = predictions[0][0].iter().zip(&predictions[1][0]).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
         if episodes[0].targets[0] == episodes[1].targets[0] {
             assert!(gap > 1e-4, "{task}: two respondents get the same prediction");

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use gpo_core::data::format::read_survey;
 use gpo_core::data::{Survey, Task};
-use gpo_core::eval::protocol::{self, ProtocolConfig};
+use gpo_core::protocol::{self, ProtocolConfig};
 use gpo_core::util::rng::Rng;
 use gpo_tests::{gpo, survey};
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! "Groups closest to you": core's `rank_groups` on the person's answers.
 
-use gpo_core::eval::Metric;
 use gpo_core::eval::closeness::rank_groups;
+use gpo_core::protocol::Metric;
 use leptos::prelude::*;
 
 use crate::state::AppState;

@@ -44,8 +44,8 @@ mod tests {
 pub mod experiment {
     use super::most_informative;
     use crate::data::Survey;
-    use crate::eval::metrics::argmax;
     use crate::model::{EpisodeInput, GpoRunner};
+    use crate::protocol::metrics::argmax;
     use crate::util::rng::Rng;
 
     #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]

@@ -1,8 +1,8 @@
 //! Baselines that need no embeddings: uniform, and the population prior.
 
-use super::protocol::Episode;
-use super::score::{EvalError, Predictor};
 use crate::data::Survey;
+use crate::protocol::Episode;
+use crate::protocol::score::{EvalError, Predictor};
 
 /// Every option equally likely.
 pub struct Uniform;

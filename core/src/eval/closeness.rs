@@ -1,8 +1,8 @@
 //! "Groups closest to you": how well each group's real answers agree with a person's, on the
 //! questions both answered, with the survey's own alignment measure.
 
-use super::metrics::{Metric, score_pair};
 use crate::data::Question;
+use crate::protocol::metrics::{Metric, score_pair};
 
 /// A group's closeness to a person.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,10 +1,10 @@
 //! The few-shot curve: the score as the number of context questions grows, for GPO and the
 //! baselines, on the test respondents that answered enough questions for the largest context.
 
-use super::protocol::{self, Episode};
 use super::run::{Fold, Method};
-use super::score::{EvalError, Predictor, evaluate};
 use crate::data::Survey;
+use crate::protocol::score::{EvalError, Predictor, evaluate};
+use crate::protocol::{self, Episode};
 
 /// The paper's context sizes.
 pub const CONTEXT_SIZES: [usize; 7] = [1, 2, 5, 10, 20, 50, 100];

@@ -8,11 +8,11 @@ use std::cell::RefCell;
 use burn::prelude::*;
 
 use super::run::{Fold, Method};
-use super::score::{EvalError, Predictor};
 use crate::embed::TaskEmbeddings;
-use crate::export::model::{ModelMeta, save_model};
 use crate::model::{GpoRunner, Population};
+use crate::protocol::score::{EvalError, Predictor};
 use crate::train::TrainConfig;
+use crate::train::saved::{ModelMeta, save_model};
 use crate::train::trainer::{Progress, TrainData, TrainOutcome, TrainRun, train};
 
 /// One fold's training, kept for the report.

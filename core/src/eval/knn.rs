@@ -5,11 +5,11 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use super::protocol::Episode;
 use super::run::{Fold, Method, validation_select};
-use super::score::{EvalError, Predictor};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
+use crate::protocol::Episode;
+use crate::protocol::score::{EvalError, Predictor};
 
 pub const KS: [usize; 4] = [1, 3, 5, 10];
 

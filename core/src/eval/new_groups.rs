@@ -6,8 +6,8 @@
 //! what `gpo eval` reports. A name of a training or validation respondent is refused (scoring it
 //! would not be few-shot); any other name is appended.
 
-use super::protocol::Split;
 use crate::data::{Respondent, Survey};
+use crate::protocol::Split;
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum NewGroupsError {

@@ -4,10 +4,10 @@
 //! questions it answered, with context drawn from the others. A model trained with
 //! `gpo train --holdout-questions F` is scored so by `gpo eval --new-questions`.
 
-use super::protocol::{Episode, episodes};
-use super::score::{EvalError, Predictor};
 use crate::data::Survey;
 use crate::model::Population;
+use crate::protocol::score::{EvalError, Predictor};
+use crate::protocol::{Episode, episodes};
 use crate::util::rng::Rng;
 
 /// The held-out questions: `round(fraction · questions)` of them, sorted, fixed by the seed.

@@ -6,12 +6,12 @@
 //! (its log-probabilities minus the log prior) and adds that to the log prior of each target —
 //! for a new question, the prior estimated from its text.
 
-use super::protocol::Episode;
 use super::run::{Fold, Method, validation_select};
-use super::score::{EvalError, Predictor};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
 use crate::model::Population;
+use crate::protocol::Episode;
+use crate::protocol::score::{EvalError, Predictor};
 use crate::util::linalg::{cholesky_solve, dot, softmax};
 
 /// Probability floor before taking logs of the targets.

@@ -1,11 +1,11 @@
 //! Runs methods over splits × seeds with the protocol and collects the table.
 
 use super::baselines::{PopulationPrior, Uniform};
-use super::metrics::Metric;
-use super::protocol::{self, Episode, ProtocolConfig, Split};
-use super::score::{EvalError, Predictor, Score, evaluate};
 use super::table::{CellValues, ResultRow, ResultTable};
 use crate::data::Survey;
+use crate::protocol::metrics::Metric;
+use crate::protocol::score::{EvalError, Predictor, Score, evaluate};
+use crate::protocol::{self, Episode, ProtocolConfig, Split};
 
 /// Everything a method may fit on: the survey and one split (never the test answers beyond
 /// each test respondent's context).

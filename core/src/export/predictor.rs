@@ -15,8 +15,8 @@ use burn::prelude::Device;
 
 use super::bundle::{BundleError, SurveyEntry, WebSurvey, embeddings_from_bytes};
 use crate::data::Task;
-use crate::eval::Metric;
 use crate::model::{EpisodeInput, GpoRunner, Prediction, ReadBackError};
+use crate::protocol::Metric;
 
 /// Context tokens × context tokens summed over the groups of one forward pass: a large context
 /// is predicted a few groups at a time (attention memory, and a page that stays responsive).
@@ -70,7 +70,7 @@ impl SurveyPredictor {
     ) -> Result<Self, BundleError> {
         let survey = WebSurvey::parse(survey_bytes, &entry.survey)?;
         let embeddings = embeddings_from_bytes(embedding_bytes, &survey.questions, &entry.embeddings)?;
-        let model = super::model::model_from_record(&survey.model, model_bytes, device)
+        let model = crate::train::saved::model_from_record(&survey.model, model_bytes, device)
             .map_err(|detail| BundleError::Invalid { file: entry.model.clone(), detail })?;
         let runner = GpoRunner::new(model, embeddings, survey.population.clone(), survey.offset, device);
         Ok(Self { entry: entry.clone(), survey: Rc::new(survey), runner: Rc::new(runner) })
@@ -317,7 +317,7 @@ mod tests {
             embeddings: "t.emb".into(),
             model: "t.bpk".into(),
         };
-        let record = super::super::model::record_bytes(&weights).unwrap();
+        let record = crate::train::saved::record_bytes(&weights).unwrap();
         let embedding_bytes = embeddings_to_bytes(&embeddings);
         SurveyPredictor::load(&entry, &serde_json::to_vec(&survey).unwrap(), &embedding_bytes, record, &device).unwrap()
     }

@@ -1,7 +1,10 @@
-//! GPO: the model, its loss, batching and prediction.
+//! GPO: the model, its loss, batching and prediction; the population statistics it reads and
+//! the factor model built on them.
 
 pub mod attention;
 pub mod batch;
+pub mod episodes;
+pub mod factor;
 mod gpo;
 pub mod layer;
 pub mod loss;

@@ -1,8 +1,9 @@
-//! Meta-training GPO over many respondents.
+//! Meta-training GPO over many respondents, and the trained model on disk (`saved`).
 
 pub mod checkpoint;
 pub mod config;
 pub mod sampler;
+pub mod saved;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod trainer;
 

@@ -14,14 +14,14 @@ use super::config::{TrainConfig, cosine_lr};
 use super::sampler::EpisodeSampler;
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
-use crate::eval::factor::FactorModel;
-use crate::eval::protocol::{Episode, episodes};
-use crate::eval::score::{EvalError, score_episodes};
+use crate::model::factor::FactorModel;
 use crate::model::loss::gaussian_nll;
 use crate::model::param_ids::with_stable_ids;
 use crate::model::population::folds;
 use crate::model::predict::embedding_table;
 use crate::model::{Gpo, GpoConfig, GpoRunner, Offset, Population, build_batch};
+use crate::protocol::score::{EvalError, score_episodes};
+use crate::protocol::{Episode, episodes};
 use crate::util::rng::Rng;
 
 #[derive(Debug, thiserror::Error)]
@@ -118,12 +118,12 @@ fn validate(
     new_questions: bool,
 ) -> Result<f64, EvalError> {
     runner.set_model(model);
-    let predictions = crate::eval::gpo::predict_episodes(runner, survey, episodes);
+    let predictions = crate::model::episodes::predict_episodes(runner, survey, episodes);
     let known = score_episodes(survey, episodes, &predictions)?.value;
     if !new_questions {
         return Ok(known);
     }
-    let predictions = crate::eval::gpo::predict_episodes_as_new(runner, survey, episodes);
+    let predictions = crate::model::episodes::predict_episodes_as_new(runner, survey, episodes);
     Ok((known + score_episodes(survey, episodes, &predictions)?.value) / 2.0)
 }
 
@@ -158,7 +158,7 @@ fn choose_factor_lambda(
                 continue;
             }
             let model = FactorModel { population: table, offsets, factors: table.factors, lambda };
-            let score = crate::eval::score::evaluate(data.survey, set, &model)?;
+            let score = crate::protocol::score::evaluate(data.survey, set, &model)?;
             total += score.value * score.pairs as f64;
             pairs += score.pairs;
         }

@@ -5,9 +5,9 @@ use anyhow::Context;
 use clap::Args;
 use gpo_core::data::{RespondentKind, Task};
 use gpo_core::eval::active::experiment;
-use gpo_core::eval::protocol::{self, ProtocolConfig};
-use gpo_core::export::model::load_model;
 use gpo_core::model::{GpoRunner, Population};
+use gpo_core::protocol::{self, ProtocolConfig};
+use gpo_core::train::saved::load_model;
 
 use crate::chart::{Series, line_chart};
 use crate::cli::{Common, FoldArgs, Selection, SurveySource, Surveys};

@@ -6,8 +6,8 @@ use clap::{Args, Subcommand};
 use gpo_core::data::Task;
 use gpo_core::embed::weights::{ModelFiles, resolve_model_dir};
 use gpo_core::embed::{SentenceEncoder, TaskEmbeddings, TextFormat};
-use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::model::{EpisodeInput, GpoRunner, Population};
+use gpo_core::protocol::{self, ProtocolConfig};
 use gpo_core::train::trainer::{TrainData, TrainRun, init_model, train};
 
 use crate::cli::{Common, DeviceArg, Selection, SurveySource, Surveys};

@@ -8,12 +8,12 @@ use clap::Args;
 use gpo_core::eval::curve::{CONTEXT_SIZES, CurvePoint, build_all, curve};
 use gpo_core::eval::factor::FactorMethod;
 use gpo_core::eval::knn::KnnMethod;
-use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::eval::ridge::RidgeMethod;
 use gpo_core::eval::run::{Fold, Method, PriorMethod, UniformMethod};
-use gpo_core::eval::score::Predictor;
-use gpo_core::export::model::load_model;
 use gpo_core::model::{GpoRunner, Population};
+use gpo_core::protocol::score::Predictor;
+use gpo_core::protocol::{self, ProtocolConfig};
+use gpo_core::train::saved::load_model;
 
 use crate::chart::{Series, line_chart};
 use crate::cli::{Common, Selection, Surveys};

@@ -6,16 +6,17 @@ use anyhow::Context;
 use clap::Args;
 use gpo_core::data::DataError;
 use gpo_core::data::format::read_answers_file;
-use gpo_core::eval::factor::{FactorMethod, FactorModel};
+use gpo_core::eval::factor::FactorMethod;
 use gpo_core::eval::knn::KnnMethod;
 use gpo_core::eval::new_groups::add_groups;
 use gpo_core::eval::new_questions;
-use gpo_core::eval::protocol::{self, ProtocolConfig};
 use gpo_core::eval::ridge::RidgeMethod;
 use gpo_core::eval::run::{Fold, Method, PriorMethod, UniformMethod, test_episodes};
-use gpo_core::eval::score::{Score, evaluate, predict, score_each, score_episodes};
-use gpo_core::export::model::load_model;
+use gpo_core::model::factor::FactorModel;
 use gpo_core::model::{GpoRunner, Population};
+use gpo_core::protocol::score::{Score, evaluate, predict, score_each, score_episodes};
+use gpo_core::protocol::{self, ProtocolConfig};
+use gpo_core::train::saved::load_model;
 
 use crate::cli::{Common, DeviceArg, FoldArgs, Selection, Surveys};
 

@@ -7,11 +7,11 @@ use clap::Args;
 use gpo_core::data::{ContextOrder, Survey, Task};
 use gpo_core::embed::TextFormat;
 use gpo_core::embed::weights::{ModelFiles, resolve_cache_dir, resolve_model_dir};
-use gpo_core::eval::Metric;
 use gpo_core::export::bundle::{WebSurvey, embeddings_to_bytes};
-use gpo_core::export::model::{load_model, record_bytes};
 use gpo_core::export::web::{BundleWriter, safetensors_to_f16, web_groups};
 use gpo_core::model::Population;
+use gpo_core::protocol::Metric;
+use gpo_core::train::saved::{load_model, record_bytes};
 
 use crate::cli::{Common, Selection, SurveySource};
 

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 use gpo_core::eval::new_questions;
-use gpo_core::eval::protocol::{self, ProtocolConfig};
-use gpo_core::export::model::{ModelMeta, save_model};
+use gpo_core::protocol::{self, ProtocolConfig};
+use gpo_core::train::saved::{ModelMeta, save_model};
 use gpo_core::train::trainer::{TrainData, TrainRun, train};
 
 use crate::cli::{Common, FoldArgs, Selection, Surveys};

@@ -1,4 +1,4 @@
-//! The evaluation protocol: meta-train / validation / meta-test respondents by a fraction and a
+//! The protocol every stage shares (below training, which selects on it): meta-train / validation / meta-test respondents by a fraction and a
 //! seed, and each test respondent's context questions.
 //!
 //! - Respondents with fewer than `context + min_targets` answers cannot be scored; they always
@@ -9,6 +9,12 @@
 //! - Context: OpinionQA walks one seeded order of all questions and gives each respondent the
 //!   first `context` it answered, so groups that answered the same questions share one context
 //!   set, as in the paper; the other tasks draw each respondent's context on its own.
+
+pub mod metrics;
+pub mod score;
+
+pub use metrics::{Metric, MetricError};
+pub use score::{EvalError, Predictor, Score};
 
 use serde::{Deserialize, Serialize};
 

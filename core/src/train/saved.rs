@@ -9,10 +9,10 @@ use burn::store::{BurnToPyTorchAdapter, ModuleRecord, ModuleSnapshot, Safetensor
 use burn::tensor::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Gpo, GpoConfig};
 #[cfg(not(target_arch = "wasm32"))]
-use crate::train::TrainConfig;
-use crate::train::checkpoint::HistoryPoint;
+use super::TrainConfig;
+use super::checkpoint::HistoryPoint;
+use crate::model::{Gpo, GpoConfig};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::util::fs::write_atomic;
 

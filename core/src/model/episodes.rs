@@ -1,14 +1,13 @@
-//! GPO as an evaluated method: predictions for protocol episodes, and (natively) a method that
-//! meta-trains on each fold's training respondents, selects on its validation respondents, and
-//! is scored on its test respondents.
+//! GPO's predictions for protocol episodes (a respondent's context answers → its targets): what
+//! training validates with and evaluation scores.
 
-use super::protocol::Episode;
-#[cfg(not(target_arch = "wasm32"))]
-use super::score::{EvalError, Predictor};
 use crate::data::Survey;
 use crate::model::EpisodeInput;
 #[cfg(not(target_arch = "wasm32"))]
 use crate::model::GpoRunner;
+use crate::protocol::Episode;
+#[cfg(not(target_arch = "wasm32"))]
+use crate::protocol::score::{EvalError, Predictor};
 
 /// Respondents predicted per forward pass.
 pub const EVAL_CHUNK: usize = 8;

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::metrics::{Metric, MetricError, score_pair};
-use super::protocol::{Episode, ProtocolError};
+use super::{Episode, ProtocolError};
 use crate::data::Survey;
 
 #[derive(Debug, thiserror::Error)]
