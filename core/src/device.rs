@@ -3,6 +3,15 @@
 use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// A backend that cannot be started here.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DeviceError {
+    #[error("wgpu: no usable adapter ({detail}); use --device cpu")]
+    NoAdapter { detail: String },
+    #[error("this build has no {backend} backend (build with --features {feature})")]
+    NotBuilt { backend: &'static str, feature: &'static str },
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DeviceChoice {
     Cpu,
@@ -31,19 +40,17 @@ impl DeviceChoice {
     /// Initialises the device natively; a clear error when the backend is not built in or no
     /// adapter is available.
     #[cfg(not(target_arch = "wasm32"))]
-    pub fn init(self) -> Result<Device, String> {
+    pub fn init(self) -> Result<Device, DeviceError> {
         match self {
             Self::Cpu => Ok(Device::flex()),
             #[cfg(feature = "wgpu")]
-            Self::Wgpu => {
-                Device::wgpu_options().init().map_err(|e| format!("wgpu: no usable adapter ({e}); use --device cpu"))
-            }
+            Self::Wgpu => Device::wgpu_options().init().map_err(|e| DeviceError::NoAdapter { detail: e.to_string() }),
             #[cfg(not(feature = "wgpu"))]
-            Self::Wgpu => Err("this build has no wgpu backend (build with --features wgpu)".into()),
+            Self::Wgpu => Err(DeviceError::NotBuilt { backend: "wgpu", feature: "wgpu" }),
             #[cfg(feature = "cuda")]
             Self::Cuda => Ok(Device::cuda(0)),
             #[cfg(not(feature = "cuda"))]
-            Self::Cuda => Err("this build has no CUDA backend (build with --features cuda)".into()),
+            Self::Cuda => Err(DeviceError::NotBuilt { backend: "CUDA", feature: "cuda" }),
         }
     }
 }

@@ -96,7 +96,7 @@ fn select(mut survey: Survey, task: Option<Task>, data: &Path, options: &LoadOpt
         RespondentSelection::Named(names) => Some(names.clone()),
     };
     if let Some(names) = names {
-        survey.select_respondents(&names).map_err(|message| DataError::Selection { message })?;
+        survey.select_respondents(&names)?;
     }
     Ok(survey)
 }

@@ -241,12 +241,12 @@ impl Survey {
     }
 
     /// Keeps only the named respondents (in the given order); errors on an unknown name.
-    pub fn select_respondents(&mut self, names: &[String]) -> Result<(), String> {
+    pub fn select_respondents(&mut self, names: &[String]) -> Result<(), super::DataError> {
         let mut kept = Vec::with_capacity(names.len());
         for name in names {
-            let respondent = self
-                .respondent(name)
-                .ok_or_else(|| format!("unknown respondent '{name}' in survey {}", self.info.id))?;
+            let respondent = self.respondent(name).ok_or_else(|| super::DataError::Selection {
+                message: format!("unknown respondent '{name}' in survey {}", self.info.id),
+            })?;
             kept.push(respondent.clone());
         }
         self.respondents = kept;

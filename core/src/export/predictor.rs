@@ -71,7 +71,7 @@ impl SurveyPredictor {
         let survey = WebSurvey::parse(survey_bytes, &entry.survey)?;
         let embeddings = embeddings_from_bytes(embedding_bytes, &survey.questions, &entry.embeddings)?;
         let model = crate::train::saved::model_from_record(&survey.model, model_bytes, device)
-            .map_err(|detail| BundleError::Invalid { file: entry.model.clone(), detail })?;
+            .map_err(|e| BundleError::Invalid { file: entry.model.clone(), detail: e.to_string() })?;
         let runner = GpoRunner::new(model, embeddings, survey.population.clone(), survey.offset, device);
         Ok(Self { entry: entry.clone(), survey: Rc::new(survey), runner: Rc::new(runner) })
     }

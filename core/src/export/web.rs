@@ -145,9 +145,9 @@ impl BundleWriter {
 }
 
 /// f32 safetensors → f16 safetensors (integer tensors kept as they are).
-pub fn safetensors_to_f16(bytes: &[u8]) -> Result<Vec<u8>, String> {
+pub fn safetensors_to_f16(bytes: &[u8]) -> Result<Vec<u8>, safetensors::SafeTensorError> {
     use safetensors::{Dtype, SafeTensors, tensor::TensorView};
-    let tensors = SafeTensors::deserialize(bytes).map_err(|e| e.to_string())?;
+    let tensors = SafeTensors::deserialize(bytes)?;
     let mut converted: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = Vec::new();
     for (name, view) in tensors.tensors() {
         let data = match view.dtype() {
@@ -163,11 +163,9 @@ pub fn safetensors_to_f16(bytes: &[u8]) -> Result<Vec<u8>, String> {
     }
     let views: Vec<(String, TensorView)> = converted
         .iter()
-        .map(|(name, dtype, shape, data)| {
-            Ok((name.clone(), TensorView::new(*dtype, shape.clone(), data).map_err(|e| e.to_string())?))
-        })
-        .collect::<Result<_, String>>()?;
-    safetensors::serialize(views, None).map_err(|e| e.to_string())
+        .map(|(name, dtype, shape, data)| Ok((name.clone(), TensorView::new(*dtype, shape.clone(), data)?)))
+        .collect::<Result<_, safetensors::SafeTensorError>>()?;
+    safetensors::serialize(views, None)
 }
 
 #[cfg(test)]

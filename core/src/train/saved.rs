@@ -40,6 +40,10 @@ pub struct ModelMeta {
 pub enum ExportError {
     #[error("{path}: {message}")]
     File { path: String, message: String },
+    /// Burn could not read the bytes as a record of this configuration (its errors are not
+    /// `std::error::Error`, so their text is kept).
+    #[error("not a GPO model record of this configuration: {detail}")]
+    Record { detail: String },
 }
 
 fn file_error(path: &Path, message: impl ToString) -> ExportError {
@@ -57,9 +61,10 @@ pub fn record_bytes(model: &Gpo) -> Result<Vec<u8>, ExportError> {
 }
 
 /// A model from Burn record bytes.
-pub fn model_from_record(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo, String> {
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| format!("{e:?}"))?;
-    config.init(device).try_load_record(record).map_err(|e| format!("{e:?}"))
+pub fn model_from_record(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo, ExportError> {
+    let record_error = |e: &dyn std::fmt::Debug| ExportError::Record { detail: format!("{e:?}") };
+    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| record_error(&e))?;
+    config.init(device).try_load_record(record).map_err(|e| record_error(&e))
 }
 
 /// Safetensors bytes with PyTorch conventions (Linear weights `[out, in]`, norms `weight`/`bias`).

@@ -70,7 +70,7 @@ impl DeviceArg {
             DeviceArg::Wgpu => gpo_core::device::DeviceChoice::Wgpu,
             DeviceArg::Cuda => gpo_core::device::DeviceChoice::Cuda,
         };
-        choice.init().map_err(anyhow::Error::msg)
+        Ok(choice.init()?)
     }
 }
 

@@ -142,7 +142,7 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
     }
     if !args.no_encoder {
         let files = ModelFiles::read(&resolve_model_dir(common.model.as_deref())?)?;
-        let weights = safetensors_to_f16(&files.weights).map_err(anyhow::Error::msg)?;
+        let weights = safetensors_to_f16(&files.weights).context("converting the encoder's weights to f16")?;
         writer.set_encoder(weights, files.tokenizer_json, format.id());
     }
     let manifest = writer.write(&out).with_context(|| format!("writing {}", out.display()))?;
