@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
             <pre
                 hidden
                 data-testid="prediction-json"
-                data-busy=move || state.predicting.get().to_string()
+                data-busy=move || state.predict_job.busy.get().to_string()
                 data-survey=move || {
                     state.prediction.with(|p| {
                         p.as_ref()

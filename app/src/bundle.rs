@@ -56,37 +56,48 @@ impl LoadedBundle {
 }
 
 /// Fetches one file of the bundle and checks it against the manifest; `on_bytes(so_far)`.
-pub async fn fetch_verified(manifest: &Manifest, name: &str, on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, String> {
+async fn fetch_verified(manifest: &Manifest, name: &str, on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, String> {
     let url = format!("{BUNDLE_DIR}/{name}");
     let bytes = fetch_bytes(&url, on_bytes).await?;
     manifest.verify(name, &bytes).map_err(|e| e.to_string())?;
     Ok(bytes)
 }
 
-/// Downloads the files of an editor-only survey (`on_progress` as for the bundle).
-pub async fn fetch_extra(
+/// Downloads and verifies the bundle's files `names` in order, `on_progress` over all of them
+/// together (the page's one download-progress path: the bundle, an editor survey, the encoder).
+pub async fn fetch_files(
     manifest: &Manifest,
-    entry: &SurveyEntry,
+    names: &[String],
     mut on_progress: impl FnMut(Progress),
-) -> Result<ExtraSurvey, String> {
-    let names = [entry.survey.clone(), entry.embeddings.clone(), entry.model.clone()];
+) -> Result<Vec<Vec<u8>>, String> {
     let mut total = 0;
-    for name in &names {
+    for name in names {
         total += manifest.entry(name).map_err(|e| e.to_string())?.bytes;
     }
     let mut done = 0;
-    let mut files = Vec::new();
+    let mut files = Vec::with_capacity(names.len());
     for name in names {
-        let bytes = fetch_verified(manifest, &name, |so_far| {
+        let bytes = fetch_verified(manifest, name, |so_far| {
             on_progress(Progress { loaded: (done + so_far).min(total), total: Some(total), file: name.clone() })
         })
         .await?;
         done += bytes.len() as u64;
-        files.push(Rc::new(bytes));
+        files.push(bytes);
     }
-    let model = files.pop().unwrap_or_default();
-    let embeddings = files.pop().unwrap_or_default();
-    let survey = files.pop().unwrap_or_default();
+    on_progress(Progress { loaded: total, total: Some(total), file: String::new() });
+    Ok(files)
+}
+
+/// Downloads the files of an editor-only survey (`on_progress` as for the bundle).
+pub async fn fetch_extra(
+    manifest: &Manifest,
+    entry: &SurveyEntry,
+    on_progress: impl FnMut(Progress),
+) -> Result<ExtraSurvey, String> {
+    let names = [entry.survey.clone(), entry.embeddings.clone(), entry.model.clone()];
+    let mut files = fetch_files(manifest, &names, on_progress).await?.into_iter().map(Rc::new);
+    let mut next = || files.next().unwrap_or_default();
+    let (survey, embeddings, model) = (next(), next(), next());
     Ok(ExtraSurvey { entry: entry.clone(), survey, embeddings, model })
 }
 
@@ -110,20 +121,7 @@ pub async fn load_bundle(mut on_progress: impl FnMut(Progress)) -> Result<Loaded
     }
     let names: Vec<String> =
         surveys.iter().flat_map(|s| [s.survey.clone(), s.embeddings.clone(), s.model.clone()]).collect();
-    let mut total = 0;
-    for name in &names {
-        total += manifest.entry(name).map_err(|e| e.to_string())?.bytes;
-    }
-    let mut files = HashMap::new();
-    let mut done = 0;
-    for name in names {
-        let bytes = fetch_verified(&manifest, &name, |so_far| {
-            on_progress(Progress { loaded: (done + so_far).min(total), total: Some(total), file: name.clone() })
-        })
-        .await?;
-        done += bytes.len() as u64;
-        files.insert(name, bytes);
-    }
-    on_progress(Progress { loaded: total, total: Some(total), file: String::new() });
+    let bytes = fetch_files(&manifest, &names, on_progress).await?;
+    let files: HashMap<String, Vec<u8>> = names.into_iter().zip(bytes).collect();
     Ok(LoadedBundle { manifest, surveys, files, extra: RefCell::new(Vec::new()) })
 }

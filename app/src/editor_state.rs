@@ -11,6 +11,7 @@ use crate::bundle::Progress;
 use crate::custom::CustomQuestion;
 use crate::encoder::PageEncoder;
 use crate::engine::EmbeddedQuestion;
+use crate::jobs::Job;
 
 /// Which part of the page is on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,13 +104,11 @@ pub struct EditorState {
     pub context: RwSignal<usize>,
     pub compare: (RwSignal<String>, RwSignal<String>),
     pub predictions: RwSignal<Option<Arc<GroupPredictions>>>,
-    pub predicting: RwSignal<bool>,
+    /// Predicting every group on the selected question (`group_predict`).
+    pub group_job: Job,
     pub embed_ms: RwSignal<Option<f64>>,
     pub group_predict_ms: RwSignal<Option<f64>>,
     pub encoder: StoredValue<Option<Rc<PageEncoder>>, LocalStorage>,
-    /// Group prediction requests: bumped on every change; a run notices when it is stale.
-    pub generation: StoredValue<u64>,
-    pub running: StoredValue<bool>,
     next_option: StoredValue<u64>,
 }
 
@@ -132,12 +131,10 @@ impl EditorState {
             context: RwSignal::new(DEFAULT_CONTEXT),
             compare: (RwSignal::new(String::new()), RwSignal::new(String::new())),
             predictions: RwSignal::new(None),
-            predicting: RwSignal::new(false),
+            group_job: Job::new(),
             embed_ms: RwSignal::new(None),
             group_predict_ms: RwSignal::new(None),
             encoder: StoredValue::new_local(None),
-            generation: StoredValue::new(0),
-            running: StoredValue::new(false),
             next_option: StoredValue::new(0),
         };
         state.reset_form();

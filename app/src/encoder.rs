@@ -8,7 +8,7 @@ use gpo_core::embed::{EMBED_DIM, SentenceEncoder, TextFormat};
 use gpo_core::export::bundle::Manifest;
 
 use crate::browser::now_ms;
-use crate::bundle::{Progress, fetch_verified};
+use crate::bundle::{Progress, fetch_files};
 use crate::custom::{Draft, QuestionEmbedding};
 
 /// Embedded texts per forward pass (a question has at most 12 options: one pass).
@@ -30,22 +30,14 @@ pub struct PageEncoder {
 pub async fn load(
     manifest: &Manifest,
     device: &Device,
-    mut on_progress: impl FnMut(Progress),
+    on_progress: impl FnMut(Progress),
 ) -> Result<PageEncoder, String> {
     let entry = manifest.encoder.as_ref().ok_or("this bundle has no encoder (rebuild it with gpo export-web)")?;
     let format = TextFormat::parse(&entry.format)
         .ok_or_else(|| format!("the bundle's text format \"{}\" is unknown to this page", entry.format))?;
-    let size = |name: &str| manifest.entry(name).map(|e| e.bytes).map_err(|e| e.to_string());
-    let total = size(&entry.tokenizer)? + size(&entry.weights)?;
     let sha256 = manifest.entry(&entry.weights).map_err(|e| e.to_string())?.sha256.clone();
-    let mut done = 0;
-    let mut progress = |name: &str, so_far: u64, done: u64| {
-        on_progress(Progress { loaded: (done + so_far).min(total), total: Some(total), file: name.to_string() })
-    };
-    let tokenizer = fetch_verified(manifest, &entry.tokenizer, |n| progress(&entry.tokenizer, n, done)).await?;
-    done += tokenizer.len() as u64;
-    let weights = fetch_verified(manifest, &entry.weights, |n| progress(&entry.weights, n, done)).await?;
-    progress("", total, 0);
+    let mut files = fetch_files(manifest, &[entry.tokenizer.clone(), entry.weights.clone()], on_progress).await?;
+    let (weights, tokenizer) = (files.pop().unwrap_or_default(), files.pop().unwrap_or_default());
     // The downloaded buffer is handed over (moved, not copied) and cast to f32 tensors as it is read.
     let encoder = SentenceEncoder::new(weights, &tokenizer, device).map_err(|e| e.to_string())?;
     let unknown = encoder.tokenize(&["[UNK]".to_string()]).ok().and_then(|t| t.first()?.ids.get(1).copied());

@@ -9,49 +9,23 @@ use std::rc::Rc;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::answers::Forecast;
 use crate::browser::now_ms;
 use crate::editor_state::{CONTEXT_SIZES, GroupForecast, GroupPredictions, YouForecast};
 use crate::engine::{Engine, custom_index};
 use crate::runtime;
-use crate::state::{AppState, Level};
+use crate::state::AppState;
 
 /// During a long run, the grid shows the groups done so far at most this often.
 const PARTIAL_EVERY_MS: f64 = 300.0;
 
 /// Asks for fresh group predictions of the selected question (after any change).
 pub fn request(state: AppState) {
-    let editor = state.editor;
-    editor.generation.update_value(|g| *g += 1);
-    if editor.running.get_value() {
-        return;
-    }
-    editor.running.set_value(true);
-    spawn_local(async move {
-        editor.predicting.set(true);
-        loop {
-            let generation = editor.generation.get_value();
-            if let Err(error) = run(state, generation).await {
-                let gpu = state.engine.with_value(|e| e.as_ref().is_some_and(|e| e.backend.gpu));
-                if gpu {
-                    runtime::abandon_webgpu(state, &error).await;
-                    continue;
-                }
-                state.notify(Level::Error, format!("GPO could not predict the groups: {error}"));
-            }
-            if editor.generation.get_value() == generation {
-                break;
-            }
-        }
-        editor.running.set_value(false);
-        editor.predicting.set(false);
-    });
-}
-
-fn stale(state: AppState, generation: u64) -> bool {
-    state.editor.generation.get_value() != generation
+    state.editor.group_job.request(
+        move |generation| run(state, generation),
+        move |error| runtime::recover(state, "GPO could not predict the groups", error),
+    );
 }
 
 async fn run(state: AppState, generation: u64) -> Result<(), String> {
@@ -94,7 +68,7 @@ async fn run(state: AppState, generation: u64) -> Result<(), String> {
     };
     let mut shown = now_ms();
     let progress = |done: &[Option<Forecast>]| {
-        if stale(state, generation) {
+        if state.editor.group_job.is_stale(generation) {
             return ControlFlow::Break(());
         }
         // A long run (a large context) shows its progress now and then.

@@ -16,6 +16,7 @@ mod encoder;
 mod engine;
 mod fetch;
 mod group_predict;
+mod jobs;
 mod list;
 mod persist;
 mod predictor;

@@ -123,6 +123,18 @@ pub fn choose_backend(state: AppState, choice: BackendChoice) {
     leptos::task::spawn_local(rebuild(state, choice));
 }
 
+/// The one answer to a failed job: on WebGPU, fall back to the CPU (and run again); on the CPU,
+/// tell the person what `failed`.
+pub async fn recover(state: AppState, failed: &str, error: String) -> bool {
+    let gpu = state.engine.with_value(|e| e.as_ref().is_some_and(|e| e.backend.gpu));
+    if gpu {
+        abandon_webgpu(state, &error).await;
+        return true;
+    }
+    state.notify(Level::Error, format!("{failed}: {error}"));
+    false
+}
+
 /// WebGPU failed while in use (e.g. the device was lost): continue on the CPU, and say so.
 pub async fn abandon_webgpu(state: AppState, error: &str) {
     let error = backend::first_line(error);

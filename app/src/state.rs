@@ -11,6 +11,7 @@ use crate::backend::{BackendChoice, BackendInfo};
 use crate::bundle::{LoadedBundle, Progress};
 use crate::editor_state::EditorState;
 use crate::engine::{Engine, SurveyView};
+use crate::jobs::Job;
 use crate::list::ListState;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -75,13 +76,6 @@ pub struct Timings {
     pub predictions: u64,
 }
 
-/// Queued and running prediction work (one run at a time; later requests fold into one).
-#[derive(Default)]
-pub struct PredictQueue {
-    pub dirty: bool,
-    pub running: bool,
-}
-
 #[derive(Clone, Copy)]
 pub struct AppState {
     pub phase: RwSignal<Phase>,
@@ -94,7 +88,8 @@ pub struct AppState {
     pub choice: RwSignal<BackendChoice>,
     /// A backend switch is rebuilding the models.
     pub switching: RwSignal<bool>,
-    pub predicting: RwSignal<bool>,
+    /// Re-predicting the survey on screen (`predictor`).
+    pub predict_job: Job,
     pub timings: RwSignal<Timings>,
     pub notices: RwSignal<Vec<Notice>>,
     /// The question "most informative" picked last.
@@ -103,7 +98,6 @@ pub struct AppState {
     pub editor: EditorState,
     pub bundle: StoredValue<Option<Rc<LoadedBundle>>, LocalStorage>,
     pub engine: StoredValue<Option<Rc<Engine>>, LocalStorage>,
-    pub queue: StoredValue<PredictQueue, LocalStorage>,
     next_notice: StoredValue<u64>,
 }
 
@@ -118,7 +112,7 @@ impl AppState {
             backend: RwSignal::new(None),
             choice: RwSignal::new(BackendChoice::Auto),
             switching: RwSignal::new(false),
-            predicting: RwSignal::new(false),
+            predict_job: Job::new(),
             timings: RwSignal::new(Timings::default()),
             notices: RwSignal::new(Vec::new()),
             picked: RwSignal::new(None),
@@ -126,7 +120,6 @@ impl AppState {
             editor: EditorState::new(),
             bundle: StoredValue::new_local(None),
             engine: StoredValue::new_local(None),
-            queue: StoredValue::new_local(PredictQueue::default()),
             next_notice: StoredValue::new(0),
         }
     }

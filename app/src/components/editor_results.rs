@@ -149,7 +149,7 @@ pub fn EditorResults() -> impl IntoView {
                 "Embedding: " <span data-testid="editor-embed-ms">{move || millis(editor.embed_ms.get())}</span> " ms"
                 " · every group: " <span data-testid="editor-group-predict-ms">{move || millis(editor.group_predict_ms.get())}</span>
                 " ms · on " <span data-testid="editor-backend">{move || editor.encoder_backend.get()}</span>
-                {move || editor.predicting.get().then_some(" · predicting…")}
+                {move || editor.group_job.busy.get().then_some(" · predicting…")}
             </p>
             {body}
             <pre hidden data-testid="editor-embedding-json">{embedding_json}</pre>

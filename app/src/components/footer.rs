@@ -32,7 +32,7 @@ pub fn Footer() -> impl IntoView {
                 </span> " ms"
                 " · on screen in " <span data-testid="render-ms">{move || timings.with(|t| millis(t.render_ms))}</span>
                 " ms" " · ready after " <span data-testid="ready-ms">{move || timings.with(|t| millis(t.ready_ms))}</span>
-                " ms" {move || state.predicting.get().then_some(" · predicting…")}
+                " ms" {move || state.predict_job.busy.get().then_some(" · predicting…")}
             </p>
             <label class="force-cpu">
                 <input

@@ -33,7 +33,10 @@ pub fn web_groups(survey: &Survey) -> Vec<WebGroup> {
         .filter(|r| r.kind == RespondentKind::Group)
         .map(|r| WebGroup {
             name: r.name.clone(),
-            label: r.attributes.first().map_or(r.name.clone(), |(k, v)| format!("{}: {v}", attribute_label(k))),
+            // The survey's own label (respondents.csv), else its first attribute, else its name.
+            label: r.label.clone().unwrap_or_else(|| {
+                r.attributes.first().map_or(r.name.clone(), |(k, v)| format!("{}: {v}", attribute_label(k)))
+            }),
             size: 1,
             answers: r.answers.iter().map(|a| (a.question, a.probs.clone())).collect(),
         })

@@ -11,15 +11,16 @@ import { DIST } from './harness.js';
 const run = promisify(execFile);
 export const GPO = process.env.GPO_BIN ?? join(homedir(), '.cache/gpo/target/debug/gpo');
 
-/// [{key, probs, std}] for every unanswered question given `answers` [{question, option}].
-export async function nativePredict(task, answers) {
+/// [{key, probs, std}] for every unanswered question given `answers` [{question, option}]
+/// (from the bundle the page is served, or another one).
+export async function nativePredict(task, answers, bundle = join(DIST, 'bundle')) {
   const dir = await mkdtemp(join(tmpdir(), 'gpo-native-'));
   try {
     const file = join(dir, 'answers.json');
     await writeFile(file, JSON.stringify(answers));
     const { stdout } = await run(
       GPO,
-      ['predict', '--bundle', join(DIST, 'bundle'), '--task', task, '--answers', file, '--device', 'cpu'],
+      ['predict', '--bundle', bundle, '--task', task, '--answers', file, '--device', 'cpu'],
       { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' } },
     );
     return JSON.parse(stdout);
@@ -38,6 +39,15 @@ export async function nativeGroupPredict(task, question, options, context) {
     env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
   });
   return JSON.parse(stdout);
+}
+
+/// Runs `gpo` with `args`; its stdout.
+export async function gpo(args) {
+  const { stdout } = await run(GPO, args, {
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' },
+  });
+  return stdout;
 }
 
 /// Native `gpo encode` of `texts`: {vectors: [[…384]], truncated: [indices]}.
