@@ -20,6 +20,17 @@ pub enum DataError {
     Line { path: PathBuf, line: u64, message: String },
     #[error("{path}: {key}: {message}")]
     Field { path: PathBuf, key: String, message: String },
+    /// A Python-literal cell of a CSV row that does not parse (OpinionQA's `info.csv`): the row's
+    /// line and key, the cell's column.
+    #[error("{path}: line {line}: {key}: {field}: {source}")]
+    Literal {
+        path: PathBuf,
+        line: u64,
+        key: String,
+        field: &'static str,
+        #[source]
+        source: super::pylit::PyLiteralError,
+    },
     #[error("data folder not found: {message}")]
     Missing { message: String },
     #[error("{message}")]

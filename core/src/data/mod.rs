@@ -5,6 +5,7 @@ mod error;
 pub mod format;
 pub mod gd4;
 pub mod goqa;
+mod info_row;
 pub mod opinionqa;
 mod paths;
 pub mod pylit;

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::pylit::{parse_num_list, parse_str_list};
+pub use super::info_row::InfoRow;
+use super::pylit::{PyLiteralError, parse_num_list, parse_str_list};
 use super::religion::{add_religion_groups, match_key};
 use super::{Answer, DataError, LoadReport, Question, Respondent, RespondentKind, Survey, Task};
 use super::{error::read_json, normalise};
@@ -51,33 +52,6 @@ pub const PAPER_GROUPS: [&str; 22] = [
     "RELIG_Atheist",
     "RELIG_Muslim",
 ];
-
-/// One row of a wave's `info.csv`.
-#[derive(Clone, Debug)]
-pub struct InfoRow {
-    pub key: String,
-    pub text: String,
-    /// Options without the refusal, in survey order.
-    pub options: Vec<String>,
-    /// Ordinal values of the leading options (`info.csv` leaves non-scale options unvalued).
-    pub ordinals: Vec<f32>,
-}
-
-impl InfoRow {
-    /// The question as the metric sees it: only options with an ordinal value.
-    pub fn question(&self) -> Question {
-        Question {
-            key: self.key.clone(),
-            text: self.text.clone(),
-            options: self.options[..self.ordinals.len()].to_vec(),
-            ordinals: Some(self.ordinals.clone()),
-        }
-    }
-
-    pub fn unvalued_options(&self) -> usize {
-        self.options.len() - self.ordinals.len()
-    }
-}
 
 #[derive(Deserialize)]
 struct CountQuestion {
@@ -134,8 +108,15 @@ pub fn read_info(path: &Path) -> Result<Vec<InfoRow>, DataError> {
         let cell = |col: usize| record.get(col).unwrap_or("");
         let key = cell(key_col).to_string();
         let bad = |what: &str, err: String| DataError::line(path, line, format!("{key}: {what}: {err}"));
-        let references = parse_str_list(cell(refs_col)).map_err(|e| bad("references", e))?;
-        let ordinals = parse_num_list(cell(ord_col)).map_err(|e| bad("option_ordinal", e))?;
+        let literal = |field: &'static str, source: PyLiteralError| DataError::Literal {
+            path: path.to_path_buf(),
+            line,
+            key: key.clone(),
+            field,
+            source,
+        };
+        let references = parse_str_list(cell(refs_col)).map_err(|e| literal("references", e))?;
+        let ordinals = parse_num_list(cell(ord_col)).map_err(|e| literal("option_ordinal", e))?;
         let options: Vec<String> = references.into_iter().filter(|o| o != REFUSAL).collect();
         if ordinals.len() > options.len() || ordinals.is_empty() {
             return Err(bad("option_ordinal", format!("{} values for {} options", ordinals.len(), options.len())));
@@ -256,4 +237,25 @@ pub fn load_opinionqa(data: &Path) -> Result<Survey, DataError> {
 pub fn disagreement_500_keys(data: &Path) -> Result<Vec<String>, DataError> {
     let path = human_resp_dir(data).join("Pew_American_Trends_Panel_disagreement_500").join("info.csv");
     Ok(read_info(&path)?.into_iter().map(|row| row.key).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_literal_names_its_file_line_key_and_column() {
+        let dir = std::env::temp_dir().join(format!("gpo-oqa-info-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("info.csv");
+        let csv = "key,question,references,option_ordinal\nQ1,Why?,\"['a', 'b']\",\"[1.0, 2.0]\"\n\
+                   Q2,How?,\"['a' 'b']\",\"[1.0, 2.0]\"\n";
+        std::fs::write(&path, csv).unwrap();
+        let err = read_info(&path).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let shown = format!("{}: line 3: Q2: references: expected ',' or ']' at byte 5, found '''", path.display());
+        assert_eq!(err.to_string(), shown);
+        let source = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<PyLiteralError>());
+        assert_eq!(source.map(|e| e.at), Some(5));
+    }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::opinionqa::InfoRow;
+use super::info_row::InfoRow;
 use super::{Answer, DataError, Respondent, RespondentKind, Survey, error::read_json, normalise};
 
 pub const RELIGION_FILE: &str = "modular_pluralism_opinionqa_groups.json";

@@ -71,6 +71,7 @@ pub struct Manifest {
 /// A group (or a segment of individuals) with its real answers.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct WebGroup {
+    /// Also seeds the group's context order ([`super::contexts::context_order`]).
     pub name: String,
     /// e.g. "Party: Republican".
     pub label: String,
@@ -78,30 +79,6 @@ pub struct WebGroup {
     pub size: usize,
     /// (question index, distribution) pairs.
     pub answers: Vec<(usize, Vec<f32>)>,
-}
-
-impl WebGroup {
-    /// The order in which the group's answers enter its context when a question written in the
-    /// page's editor is predicted: a shuffle seeded by its name, so that a larger context adds
-    /// answers and the same size always gives the same prediction (page and `gpo predict`).
-    pub fn context_order(&self) -> Vec<usize> {
-        let mut seed =
-            self.name.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3));
-        let mut next = move || {
-            // splitmix64
-            seed = seed.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = seed;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            z ^ (z >> 31)
-        };
-        let mut order: Vec<usize> = (0..self.answers.len()).collect();
-        for i in (1..order.len()).rev() {
-            let j = (next() % (i as u64 + 1)) as usize;
-            order.swap(i, j);
-        }
-        order
-    }
 }
 
 /// One survey as the page sees it.

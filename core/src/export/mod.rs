@@ -1,6 +1,8 @@
 //! Export: the web page's bundle (its format, its writer) and prediction from a bundle (the
-//! page's and `gpo predict`'s one API).
+//! page's and `gpo predict`'s one API, its groups' context order and its batch planner).
 
 pub mod bundle;
+pub mod contexts;
+pub mod passes;
 pub mod predictor;
 pub mod web;

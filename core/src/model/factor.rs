@@ -7,6 +7,61 @@ use super::Population;
 use crate::data::Survey;
 use crate::protocol::Episode;
 use crate::protocol::score::{EvalError, Predictor};
+use crate::util::linalg::cholesky_solve;
+
+/// Probability floor of a factor-model estimate before renormalising.
+pub const ESTIMATE_FLOOR: f64 = 1e-4;
+
+/// The factor model on the population's statistics: a respondent's coordinates from its
+/// answers, and the distribution they give a question.
+impl Population {
+    fn loading(&self, row: usize, k: usize) -> f64 {
+        self.loadings[row * self.factors + k] as f64
+    }
+
+    /// Ridge estimate (strength `lambda`) of a respondent's coordinates on the first `k`
+    /// factors from its `(row, probability)` answers on rows with a known prior.
+    pub fn coordinates(&self, answers: impl Iterator<Item = (usize, f32)>, k: usize, lambda: f64) -> Vec<f64> {
+        let k = k.min(self.factors);
+        if k == 0 {
+            return Vec::new();
+        }
+        let mut ata = vec![0.0; k * k];
+        let mut atb = vec![0.0; k];
+        for (row, p) in answers.filter(|(row, _)| self.known[*row]) {
+            let deviation = p as f64 - self.probs[row] as f64;
+            for i in 0..k {
+                atb[i] += self.loading(row, i) * deviation;
+                for j in 0..k {
+                    ata[i * k + j] += self.loading(row, i) * self.loading(row, j);
+                }
+            }
+        }
+        (0..k).for_each(|i| ata[i * k + i] += lambda);
+        cholesky_solve(&ata, &atb, k).unwrap_or_else(|| vec![0.0; k])
+    }
+
+    /// The factor model's distribution over a question's `rows` given coordinates: from its
+    /// known statistics, or from those estimated from its text where they are unknown or
+    /// `hidden`.
+    pub fn estimate(&self, rows: std::ops::Range<usize>, coordinates: &[f64], hidden: bool) -> Vec<f32> {
+        let text = hidden || !self.known[rows.start];
+        let raw: Vec<f64> = rows
+            .map(|row| {
+                let (prior, loadings) = if text {
+                    (self.estimated[row], &self.estimated_loadings)
+                } else {
+                    (self.probs[row], &self.loadings)
+                };
+                let shift: f64 =
+                    coordinates.iter().enumerate().map(|(i, c)| loadings[row * self.factors + i] as f64 * c).sum();
+                (prior as f64 + shift).max(ESTIMATE_FLOOR)
+            })
+            .collect();
+        let total: f64 = raw.iter().sum();
+        raw.iter().map(|v| (v / total) as f32).collect()
+    }
+}
 
 pub struct FactorModel<'a> {
     pub population: &'a Population,

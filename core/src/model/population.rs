@@ -8,10 +8,14 @@
 //! Training episodes must not see their own respondent in these statistics (a test respondent
 //! never is): the training respondents are split into folds and each fold's episodes read
 //! statistics computed without it.
+//!
+//! The factor model that reads these statistics (a respondent's coordinates on the loadings, the
+//! distribution they give a question) is in [`super::factor`].
 
 use super::prior_map::{CrossFit, Known, PriorMap, cross_fit};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
+use crate::util::linalg::top_right_singular;
 use crate::util::rng::Rng;
 
 /// Probability floor before taking the log of a prior.
@@ -235,111 +239,6 @@ pub enum Offset {
     /// The log of the factor model's estimate from the episode's own context answers
     /// (ridge strength `lambda`), so that GPO learns corrections to it.
     Factor { lambda: f64 },
-}
-
-impl Population {
-    fn loading(&self, row: usize, k: usize) -> f64 {
-        self.loadings[row * self.factors + k] as f64
-    }
-
-    /// Ridge estimate (strength `lambda`) of a respondent's coordinates on the first `k`
-    /// factors from its `(row, probability)` answers on rows with a known prior.
-    pub fn coordinates(&self, answers: impl Iterator<Item = (usize, f32)>, k: usize, lambda: f64) -> Vec<f64> {
-        let k = k.min(self.factors);
-        if k == 0 {
-            return Vec::new();
-        }
-        let mut ata = vec![0.0; k * k];
-        let mut atb = vec![0.0; k];
-        for (row, p) in answers.filter(|(row, _)| self.known[*row]) {
-            let deviation = p as f64 - self.probs[row] as f64;
-            for i in 0..k {
-                atb[i] += self.loading(row, i) * deviation;
-                for j in 0..k {
-                    ata[i * k + j] += self.loading(row, i) * self.loading(row, j);
-                }
-            }
-        }
-        (0..k).for_each(|i| ata[i * k + i] += lambda);
-        crate::util::linalg::cholesky_solve(&ata, &atb, k).unwrap_or_else(|| vec![0.0; k])
-    }
-
-    /// The factor model's distribution over a question's `rows` given coordinates: from its
-    /// known statistics, or from those estimated from its text where they are unknown or
-    /// `hidden`.
-    pub fn estimate(&self, rows: std::ops::Range<usize>, coordinates: &[f64], hidden: bool) -> Vec<f32> {
-        let text = hidden || !self.known[rows.start];
-        let raw: Vec<f64> = rows
-            .map(|row| {
-                let (prior, loadings) = if text {
-                    (self.estimated[row], &self.estimated_loadings)
-                } else {
-                    (self.probs[row], &self.loadings)
-                };
-                let shift: f64 =
-                    coordinates.iter().enumerate().map(|(i, c)| loadings[row * self.factors + i] as f64 * c).sum();
-                (prior as f64 + shift).max(ESTIMATE_FLOOR)
-            })
-            .collect();
-        let total: f64 = raw.iter().sum();
-        raw.iter().map(|v| (v / total) as f32).collect()
-    }
-}
-
-/// Probability floor of a factor-model estimate before renormalising.
-pub const ESTIMATE_FLOOR: f64 = 1e-4;
-
-/// Top-`k` right singular directions of the `n × m` matrix `a`, scaled by σ/√n, as an `m × k`
-/// row-major matrix: from the eigenvectors of the `n × n` Gram matrix (power iteration with
-/// deflation; n is at most a few hundred respondents).
-fn top_right_singular(a: &[f64], n: usize, m: usize, k: usize) -> Vec<f64> {
-    let mut gram = vec![0.0f64; n * n];
-    for i in 0..n {
-        for j in 0..=i {
-            let dot: f64 = a[i * m..(i + 1) * m].iter().zip(&a[j * m..(j + 1) * m]).map(|(x, y)| x * y).sum();
-            gram[i * n + j] = dot;
-            gram[j * n + i] = dot;
-        }
-    }
-    let mut out = vec![0.0f64; m * k];
-    let mut rng = Rng::new(0x5_0D);
-    for factor in 0..k.min(n) {
-        let mut u: Vec<f64> = (0..n).map(|_| rng.unit() - 0.5).collect();
-        let mut eigenvalue = 0.0;
-        for _ in 0..300 {
-            let mut next = vec![0.0; n];
-            for i in 0..n {
-                next[i] = (0..n).map(|j| gram[i * n + j] * u[j]).sum();
-            }
-            let norm = next.iter().map(|x| x * x).sum::<f64>().sqrt();
-            if norm < 1e-12 {
-                eigenvalue = 0.0;
-                break;
-            }
-            next.iter_mut().for_each(|x| *x /= norm);
-            let converged = next.iter().zip(&u).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) < 1e-10;
-            u = next;
-            eigenvalue = norm;
-            if converged {
-                break;
-            }
-        }
-        if eigenvalue <= 1e-12 {
-            break;
-        }
-        // v = Aᵀu / σ, loading = v σ / √n = Aᵀu / √n.
-        for col in 0..m {
-            let value: f64 = (0..n).map(|i| a[i * m + col] * u[i]).sum();
-            out[col * k + factor] = value / (n as f64).sqrt();
-        }
-        // Deflate.
-        for i in 0..n {
-            for j in 0..n {
-                gram[i * n + j] -= eigenvalue * u[i] * u[j];
-            }
-        }
-    }
-    out
 }
 
 /// Fold of each training respondent (deterministic given the seed), for fold-out statistics.

@@ -1,4 +1,7 @@
-//! Dense symmetric positive-definite solves (Cholesky), for ridge regression.
+//! Small dense linear algebra: symmetric positive-definite solves (Cholesky), for ridge
+//! regression, and the top singular directions of a matrix (the population's loadings).
+
+use super::rng::Rng;
 
 /// Dot product of two f32 vectors, accumulated in f64.
 pub fn dot(a: &[f32], b: &[f32]) -> f64 {
@@ -55,6 +58,59 @@ pub fn solve_factored(l: &[f64], b: &[f64], n: usize) -> Vec<f64> {
         x[i] = (y[i] - s) / l[i * n + i];
     }
     x
+}
+
+/// Top-`k` right singular directions of the `n × m` matrix `a`, scaled by σ/√n, as an `m × k`
+/// row-major matrix: from the eigenvectors of the `n × n` Gram matrix (power iteration with
+/// deflation; n is at most a few hundred respondents).
+pub fn top_right_singular(a: &[f64], n: usize, m: usize, k: usize) -> Vec<f64> {
+    let mut gram = vec![0.0f64; n * n];
+    for i in 0..n {
+        for j in 0..=i {
+            let dot: f64 = a[i * m..(i + 1) * m].iter().zip(&a[j * m..(j + 1) * m]).map(|(x, y)| x * y).sum();
+            gram[i * n + j] = dot;
+            gram[j * n + i] = dot;
+        }
+    }
+    let mut out = vec![0.0f64; m * k];
+    let mut rng = Rng::new(0x5_0D);
+    for factor in 0..k.min(n) {
+        let mut u: Vec<f64> = (0..n).map(|_| rng.unit() - 0.5).collect();
+        let mut eigenvalue = 0.0;
+        for _ in 0..300 {
+            let mut next = vec![0.0; n];
+            for i in 0..n {
+                next[i] = (0..n).map(|j| gram[i * n + j] * u[j]).sum();
+            }
+            let norm = next.iter().map(|x| x * x).sum::<f64>().sqrt();
+            if norm < 1e-12 {
+                eigenvalue = 0.0;
+                break;
+            }
+            next.iter_mut().for_each(|x| *x /= norm);
+            let converged = next.iter().zip(&u).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max) < 1e-10;
+            u = next;
+            eigenvalue = norm;
+            if converged {
+                break;
+            }
+        }
+        if eigenvalue <= 1e-12 {
+            break;
+        }
+        // v = Aᵀu / σ, loading = v σ / √n = Aᵀu / √n.
+        for col in 0..m {
+            let value: f64 = (0..n).map(|i| a[i * m + col] * u[i]).sum();
+            out[col * k + factor] = value / (n as f64).sqrt();
+        }
+        // Deflate.
+        for i in 0..n {
+            for j in 0..n {
+                gram[i * n + j] -= eigenvalue * u[i] * u[j];
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

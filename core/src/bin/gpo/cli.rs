@@ -1,19 +1,12 @@
-//! Command-line arguments.
+//! The command-line arguments that commands share (`Common`, `Selection`, `Surveys`, …), and the
+//! small commands' own. The command line itself (`Cli`, `Command`) is in `main.rs`, above every
+//! command, so that no command's file and this one import each other.
 
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Subcommand, ValueEnum};
 use gpo_core::data::{LoadOptions, QuestionSubset, RespondentSelection, Task};
-
-#[derive(Parser)]
-#[command(name = "gpo", version, about = "Group Preference Optimization: few-shot alignment to groups and people")]
-pub struct Cli {
-    #[command(flatten)]
-    pub common: Common,
-    #[command(subcommand)]
-    pub command: Command,
-}
 
 #[derive(Args, Clone)]
 pub struct Common {
@@ -26,34 +19,6 @@ pub struct Common {
     /// all-MiniLM-L6-v2 folder (default: <repo>/.cache/minilm/…/model, see scripts/setup.sh).
     #[arg(long, global = true, env = "GPO_MODEL_DIR")]
     pub model: Option<PathBuf>,
-}
-
-#[derive(Subcommand)]
-pub enum Command {
-    /// Inspect the survey data.
-    Data(DataArgs),
-    /// Baseline alignment scores with the paper's protocol.
-    Baselines(BaselinesArgs),
-    /// Embed every (question, option) text of a task into the cache.
-    Embed(EmbedArgs),
-    /// Embeddings of given texts, as JSON.
-    Encode(crate::encode::EncodeArgs),
-    /// Meta-train GPO on one task, split and seed.
-    Train(crate::train::TrainArgs),
-    /// Score a trained model on its fold's test respondents, beside the baselines.
-    Eval(crate::eval::EvalArgs),
-    /// The paper's table: train and evaluate GPO beside every baseline, all splits and seeds.
-    Reproduce(crate::reproduce::ReproduceArgs),
-    /// Write the bundle the web page loads (surveys, embeddings, trained weights, encoder).
-    ExportWeb(crate::export_web::ExportWebArgs),
-    /// GPO's predictions from a web bundle for a person's answers (JSON).
-    Predict(crate::predict::PredictArgs),
-    /// Benchmarks: embedding, training and prediction speed.
-    Bench(crate::bench::BenchArgs),
-    /// The few-shot curve: score vs number of context questions, GPO and the baselines.
-    Curve(crate::curve::CurveArgs),
-    /// Most informative next question vs random order, on held-out GD4 individuals.
-    Active(crate::active::ActiveArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq, Debug)]

@@ -4,6 +4,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::{ContextOrder, RespondentKind, Scoring, SurveyInfo};
 
+/// The files of a survey folder: this manifest, and the tables it describes.
+pub const MANIFEST_FILE: &str = "survey.json";
+pub const QUESTIONS_FILE: &str = "questions.csv";
+pub const ANSWERS_FILE: &str = "answers.csv";
+pub const RESPONDENTS_FILE: &str = "respondents.csv";
+
 /// The version every `survey.json` names in its `format` field.
 pub const FORMAT_VERSION: &str = "gpo-survey/1";
 

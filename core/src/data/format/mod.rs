@@ -13,18 +13,15 @@ mod write;
 #[cfg(test)]
 mod tests;
 
-pub use manifest::{FORMAT_VERSION, Manifest, RespondentsDeclared};
+pub use manifest::{
+    ANSWERS_FILE, FORMAT_VERSION, MANIFEST_FILE, Manifest, QUESTIONS_FILE, RESPONDENTS_FILE, RespondentsDeclared,
+};
 pub use read::{SKIPPED_UNKNOWN, check_survey, read_answers_file};
 pub use write::write_survey;
 
 use std::path::Path;
 
 use super::{DataError, Survey};
-
-pub const MANIFEST_FILE: &str = "survey.json";
-pub const QUESTIONS_FILE: &str = "questions.csv";
-pub const ANSWERS_FILE: &str = "answers.csv";
-pub const RESPONDENTS_FILE: &str = "respondents.csv";
 
 /// Reads a survey folder; any problem is an error naming the first (and how many more).
 pub fn read_survey(dir: &Path) -> Result<Survey, DataError> {

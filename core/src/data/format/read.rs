@@ -4,8 +4,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::csv_table::{Columns, problem, read_file, read_table};
-use super::manifest::{Manifest, RespondentsDeclared};
-use super::{ANSWERS_FILE, MANIFEST_FILE, QUESTIONS_FILE, RESPONDENTS_FILE};
+use super::manifest::{ANSWERS_FILE, MANIFEST_FILE, Manifest, QUESTIONS_FILE, RESPONDENTS_FILE, RespondentsDeclared};
 use crate::data::{
     Answer, ContextOrder, LoadReport, Problem, Question, Respondent, RespondentKind, Scoring, Survey, SurveyInfo,
     normalise,

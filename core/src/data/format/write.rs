@@ -2,8 +2,7 @@
 
 use std::path::Path;
 
-use super::manifest::Manifest;
-use super::{ANSWERS_FILE, MANIFEST_FILE, QUESTIONS_FILE, RESPONDENTS_FILE};
+use super::manifest::{ANSWERS_FILE, MANIFEST_FILE, Manifest, QUESTIONS_FILE, RESPONDENTS_FILE};
 use crate::data::{DataError, Survey};
 use crate::util::fs::{replace_dir_atomically, write_atomic};
 
