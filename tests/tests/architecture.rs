@@ -1,8 +1,14 @@
-//! ARCHITECTURE.md's layer table, enforced: a module of `core` imports only from its own layer
-//! and the layers before it, and a command of `bin/gpo` never imports another command.
+//! ARCHITECTURE.md's layer tables, enforced: a module of `core` or of the page (`app`) imports
+//! only from its own layer and the layers before it, no file of either takes part in an import
+//! cycle, and a command of `bin/gpo` never imports another command.
 //! Run alone: `cargo test -p gpo-tests --test architecture`.
 
 use std::path::{Path, PathBuf};
+
+#[path = "architecture/imports.rs"]
+mod imports;
+
+use imports::{ImportGraph, rust_files};
 
 /// core's top-level modules in pipeline order; a module may import from any earlier rank.
 const LAYERS: [(&str, usize); 9] = [
@@ -17,6 +23,11 @@ const LAYERS: [(&str, usize); 9] = [
     ("export", 7),
 ];
 
+/// The page's top-level modules, from the bottom (`domain` is the `gpo-page-domain` crate,
+/// below them all): components → actions → jobs → state → engine / platform → domain.
+const APP_LAYERS: [(&str, usize); 7] =
+    [("domain", 0), ("platform", 1), ("engine", 1), ("state", 2), ("jobs", 3), ("actions", 4), ("components", 5)];
+
 /// Modules of `bin/gpo` that every command may use; every other file there is a command.
 const SHARED_BIN_MODULES: [&str; 7] = ["main", "cli", "context", "records", "train_settings", "chart", "mod"];
 
@@ -24,15 +35,8 @@ fn core_src() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../core/src")
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())) {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
+fn app_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../app/src")
 }
 
 /// Code lines (comments left out: a doc may name a later layer).
@@ -61,25 +65,26 @@ fn rank(module: &str) -> Option<usize> {
     LAYERS.iter().find(|(name, _)| *name == module).map(|(_, rank)| *rank)
 }
 
-/// The upward imports in core's layers, as `file:line: layer imports later_layer`.
-fn layer_violations() -> Vec<String> {
-    let src = core_src();
+/// The upward imports of the crate under `src` (`name` for the messages) against `layers`, as
+/// `file:line: layer imports later_layer`; a `super::super::` out of a top-level module too.
+fn layer_violations(src: &Path, name: &str, layers: &[(&str, usize)]) -> Vec<String> {
+    let rank = |module: &str| layers.iter().find(|(layer, _)| *layer == module).map(|(_, rank)| *rank);
     let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    rust_files(src, &mut files);
     let mut violations = Vec::new();
     for file in &files {
-        let relative = file.strip_prefix(&src).unwrap();
+        let relative = file.strip_prefix(src).unwrap();
         let top =
             relative.components().next().unwrap().as_os_str().to_string_lossy().trim_end_matches(".rs").to_string();
-        let Some(own) = rank(&top) else { continue }; // lib.rs, bin/
+        let Some(own) = rank(&top) else { continue }; // the crate root, bin/
         for (number, line) in code_lines(file) {
             for used in referenced(&line, "crate::") {
                 if rank(used).is_some_and(|r| r > own) {
-                    violations.push(format!("core/src/{}:{number}: {top} imports {used}", relative.display()));
+                    violations.push(format!("{name}/{}:{number}: {top} imports {used}", relative.display()));
                 }
             }
             if line.contains("super::super::") && relative.components().count() <= 2 {
-                violations.push(format!("core/src/{}:{number}: super::super leaves its layer", relative.display()));
+                violations.push(format!("{name}/{}:{number}: super::super leaves its layer", relative.display()));
             }
         }
     }
@@ -88,8 +93,71 @@ fn layer_violations() -> Vec<String> {
 
 #[test]
 fn core_imports_only_from_earlier_layers() {
-    let violations = layer_violations();
+    let violations = layer_violations(&core_src(), "core/src", &LAYERS);
     assert!(violations.is_empty(), "imports against ARCHITECTURE.md's layer order:\n{}", violations.join("\n"));
+}
+
+#[test]
+fn the_page_imports_only_from_lower_layers() {
+    let violations = layer_violations(&app_src(), "app/src", &APP_LAYERS);
+    assert!(violations.is_empty(), "imports against ARCHITECTURE.md's page layers:\n{}", violations.join("\n"));
+}
+
+#[test]
+fn every_page_module_has_a_layer() {
+    let mut missing = Vec::new();
+    for entry in std::fs::read_dir(app_src()).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().trim_end_matches(".rs").to_string();
+        if !["lib", "main"].contains(&name.as_str()) && !APP_LAYERS.iter().any(|(layer, _)| *layer == name) {
+            missing.push(name);
+        }
+    }
+    assert!(missing.is_empty(), "page modules without a row in ARCHITECTURE.md's table: {missing:?}");
+}
+
+#[test]
+fn no_import_cycle_in_core_or_the_page() {
+    for (name, src) in
+        [("core/src", core_src()), ("core/src/bin/gpo", core_src().join("bin/gpo")), ("app/src", app_src())]
+    {
+        let graph = ImportGraph::of(&src);
+        assert!(graph.edges.iter().map(Vec::len).sum::<usize>() > 10, "{name}: the graph sees too few imports");
+        let cycles = graph.cycles();
+        assert!(cycles.is_empty(), "import cycles in {name}:\n{}", cycles.join("\n"));
+    }
+}
+
+/// The cycle check sees what it claims to: through braces, `super::`, a child module and a
+/// re-export, and not through a test module or a comment.
+#[test]
+fn the_check_finds_a_cycle() {
+    let dir = std::env::temp_dir().join(format!("gpo-cycles-{}", std::process::id()));
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("lib.rs", "mod a;\nmod b;\n");
+    write("a/mod.rs", "pub mod x;\npub use x::Thing;\n");
+    write("a/x.rs", "use crate::b::{self, y::{Other}};\npub struct Thing;\n");
+    write("b/mod.rs", "pub mod y;\n");
+    write(
+        "b/y.rs",
+        "// crate::a::x is only named here\npub struct Other;\n#[cfg(test)]\nmod tests {\n    use crate::a::Thing;\n}\n",
+    );
+    let graph = ImportGraph::of(&dir);
+    assert!(graph.cycles().is_empty(), "{:?}", graph.cycles());
+    write("b/y.rs", "pub struct Other;\nfn f() -> crate::a::Thing { crate::a::Thing }\n");
+    let cycles = ImportGraph::of(&dir).cycles();
+    assert_eq!(cycles.len(), 1, "{cycles:?}");
+    assert!(cycles[0].contains("a/x.rs:1 uses b/y.rs") && cycles[0].contains("b/y.rs:2 uses a/x.rs"), "{cycles:?}");
+    write("b/y.rs", "use super::super::a::x::Thing;\npub struct Other;\n");
+    assert_eq!(ImportGraph::of(&dir).cycles().len(), 1);
+    std::fs::remove_dir_all(dir).unwrap();
+    assert_eq!(
+        imports::expand("a::{b, c::{d, e}, self}"),
+        [vec!["a", "b"], vec!["a", "c", "d"], vec!["a", "c", "e"], vec!["a"]]
+    );
 }
 
 #[test]

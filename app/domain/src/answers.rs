@@ -79,3 +79,40 @@ impl SurveyAnswers {
 
 /// Every survey's answers, by task id.
 pub type AnswerBook = HashMap<String, SurveyAnswers>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn forecast(probs: &[f32]) -> Forecast {
+        Forecast { probs: probs.to_vec(), std: vec![0.1; probs.len()] }
+    }
+
+    #[test]
+    fn the_first_prediction_of_a_question_is_kept() {
+        let mut answers = SurveyAnswers::new(3);
+        answers.set(1, Some(0), Some(forecast(&[0.7, 0.3])));
+        answers.set(1, Some(1), Some(forecast(&[0.2, 0.8])));
+        assert_eq!(answers.option(1), Some(1));
+        assert_eq!(answers.get(1).unwrap().predicted, Some(forecast(&[0.7, 0.3])));
+        // Out of range: ignored, never a panic.
+        answers.set(7, Some(0), None);
+        answers.forget(9);
+        assert_eq!(answers.touched(), 1);
+    }
+
+    #[test]
+    fn skips_are_touched_but_not_chosen_and_the_score_counts_answers_with_a_prediction() {
+        let mut answers = SurveyAnswers::new(4);
+        answers.set(0, Some(0), Some(forecast(&[0.6, 0.4]))); // right
+        answers.set(1, Some(0), Some(forecast(&[0.1, 0.9]))); // wrong
+        answers.set(2, None, Some(forecast(&[0.5, 0.5]))); // skipped: not scored
+        answers.set(3, Some(1), None); // no prediction: not scored
+        assert_eq!(answers.chosen(), vec![(0, 0), (1, 0), (3, 1)]);
+        assert_eq!(answers.touched(), 4);
+        assert_eq!(answers.score(), (1, 2));
+        answers.forget(0);
+        assert_eq!(answers.score(), (0, 1));
+        assert!(!answers.is_empty());
+    }
+}

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use gpo_core::data::Question;
 use serde::{Deserialize, Serialize};
 
+use crate::error::PageError;
 use crate::vectors;
 
 pub const MIN_OPTIONS: usize = 2;
@@ -62,6 +63,24 @@ impl CustomQuestion {
             ordinals: self.draft.ordinal.then(|| (1..=n).map(|v| v as f32).collect()),
         }
     }
+}
+
+/// A custom question with its (question, option) embeddings: what the models read.
+#[derive(Clone, Debug)]
+pub struct EmbeddedQuestion {
+    pub question: Question,
+    pub embedding: Arc<QuestionEmbedding>,
+}
+
+/// The questions of `custom` that have embeddings, in order.
+pub fn embedded(custom: &[CustomQuestion]) -> Vec<EmbeddedQuestion> {
+    custom
+        .iter()
+        .filter_map(|q| {
+            let embedding = q.embedding.as_ref()?;
+            Some(EmbeddedQuestion { question: q.question(), embedding: embedding.clone() })
+        })
+        .collect()
 }
 
 /// Trims the texts and checks the rules; every problem is one sentence.
@@ -146,7 +165,7 @@ struct CustomFile {
 }
 
 /// The JSON of `questions`; `with_embeddings` for localStorage, without for an export.
-pub fn to_json(questions: &[CustomQuestion], with_embeddings: bool) -> Result<String, String> {
+pub fn to_json(questions: &[CustomQuestion], with_embeddings: bool) -> Result<String, PageError> {
     let records = questions
         .iter()
         .map(|q| QuestionRecord {
@@ -166,7 +185,7 @@ pub fn to_json(questions: &[CustomQuestion], with_embeddings: bool) -> Result<St
         .collect();
     let file = CustomFile { format: FORMAT.into(), version: VERSION, questions: records };
     if with_embeddings { serde_json::to_string(&file) } else { serde_json::to_string_pretty(&file) }
-        .map_err(|e| e.to_string())
+        .map_err(|e| PageError::Write(format!("the questions could not be written ({e})")))
 }
 
 /// What reading a file gave: the valid questions, and a sentence per question left out.
@@ -178,17 +197,18 @@ pub struct Parsed {
 /// Reads [`to_json`]'s format. Each question is checked with [`validate`]; an embedding is kept
 /// only when it fits the question and was made by `encoder` (sha256 and format), else the
 /// question is kept without one (it will be embedded again).
-pub fn parse(text: &str, encoder: Option<(&str, &str)>, dim: usize) -> Result<Parsed, String> {
-    let value: serde_json::Value =
-        serde_json::from_str(text.trim_start_matches('\u{feff}')).map_err(|e| format!("not JSON ({e})"))?;
+pub fn parse(text: &str, encoder: Option<(&str, &str)>, dim: usize) -> Result<Parsed, PageError> {
+    let value: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| PageError::input(format!("not JSON ({e})")))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(format!("not a \"{FORMAT}\" file"));
+        return Err(PageError::input(format!("not a \"{FORMAT}\" file")));
     }
     let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
     if version != VERSION as u64 {
-        return Err(format!("version {version}; this page reads version {VERSION}"));
+        return Err(PageError::input(format!("version {version}; this page reads version {VERSION}")));
     }
-    let file: CustomFile = serde_json::from_value(value).map_err(|e| format!("malformed questions ({e})"))?;
+    let file: CustomFile =
+        serde_json::from_value(value).map_err(|e| PageError::input(format!("malformed questions ({e})")))?;
     let mut questions: Vec<CustomQuestion> = Vec::new();
     let mut problems = Vec::new();
     for (i, record) in file.questions.into_iter().enumerate() {
@@ -228,4 +248,100 @@ pub fn parse(text: &str, encoder: Option<(&str, &str)>, dim: usize) -> Result<Pa
         questions.push(CustomQuestion { key, draft, embedding });
     }
     Ok(Parsed { questions, problems })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft(text: &str, options: &[&str]) -> Draft {
+        Draft { text: text.into(), options: options.iter().map(|o| o.to_string()).collect(), ordinal: false }
+    }
+
+    fn embedded_question(key: &str, options: usize, dim: usize) -> CustomQuestion {
+        let texts: Vec<String> = (0..options).map(|o| format!("Q\nAnswer: {o}")).collect();
+        let options: Vec<String> = (0..options).map(|o| format!("option {o}")).collect();
+        CustomQuestion {
+            key: key.into(),
+            draft: Draft { text: "Q".into(), options, ordinal: true },
+            embedding: Some(Arc::new(QuestionEmbedding {
+                vectors: (0..texts.len() * dim).map(|i| i as f32 / 7.0).collect(),
+                texts,
+                truncated: vec![1],
+                notes: vec!["a note".into()],
+                encoder: "sha".into(),
+                format: "fmt".into(),
+            })),
+        }
+    }
+
+    #[test]
+    fn a_valid_draft_is_trimmed_and_every_problem_is_named() {
+        let ok = validate(&draft("  Do you agree?  ", &[" Yes", "No "])).unwrap();
+        assert_eq!(ok, draft("Do you agree?", &["Yes", "No"]));
+        let problems = validate(&draft(" ", &["Yes", "", "yes"])).unwrap_err();
+        assert_eq!(problems, ["Write the question.", "Option 2 is empty.", "Options 1 and 3 are the same."]);
+        let too_many: Vec<String> = (0..MAX_OPTIONS + 2).map(|i| i.to_string()).collect();
+        let refs: Vec<&str> = too_many.iter().map(String::as_str).collect();
+        assert_eq!(
+            validate(&draft("Q", &refs)).unwrap_err(),
+            [format!("A question has at most {MAX_OPTIONS} options; this one has 14 (remove 2).")]
+        );
+        assert!(validate(&draft("Q", &["only"])).is_err());
+        let long = "x".repeat(MAX_CHARS + 1);
+        assert!(validate(&draft(&long, &["a", "b"])).is_err());
+    }
+
+    #[test]
+    fn new_keys_never_collide() {
+        let taken = vec![format!("{KEY_PREFIX}a"), format!("{KEY_PREFIX}b")];
+        assert_eq!(new_key(&taken, 10.0), format!("{KEY_PREFIX}c"));
+        assert_eq!(new_key(&[], -5.0), format!("{KEY_PREFIX}0"));
+    }
+
+    #[test]
+    fn stored_questions_read_back_with_their_embeddings_from_the_same_encoder_only() {
+        let questions = vec![embedded_question("custom-1", 3, 4), embedded_question("custom-2", 2, 4)];
+        let stored = to_json(&questions, true).unwrap();
+        let same = parse(&stored, Some(("sha", "fmt")), 4).unwrap();
+        assert!(same.problems.is_empty());
+        assert_eq!(same.questions, questions);
+        // Another encoder, another width, no encoder at all: kept, to be embedded again.
+        for (encoder, dim) in [(Some(("other", "fmt")), 4), (Some(("sha", "fmt")), 5), (None, 4)] {
+            let parsed = parse(&stored, encoder, dim).unwrap();
+            assert_eq!(parsed.questions.len(), 2);
+            assert!(parsed.questions.iter().all(|q| q.embedding.is_none()));
+        }
+        // An export carries no embedding.
+        let exported = parse(&to_json(&questions, false).unwrap(), Some(("sha", "fmt")), 4).unwrap();
+        assert!(exported.questions.iter().all(|q| q.embedding.is_none()));
+        assert_eq!(embedded(&questions).len(), 2);
+        assert_eq!(embedded(&exported.questions).len(), 0);
+        assert_eq!(questions[0].question().ordinals, Some(vec![1.0, 2.0, 3.0]));
+    }
+
+    #[test]
+    fn a_bad_file_is_one_error_and_a_bad_question_is_one_problem() {
+        for (text, wanted) in [
+            ("{", "not JSON"),
+            ("[]", "not a \"gpo-custom-questions\" file"),
+            (r#"{"format":"gpo-custom-questions","version":2,"questions":[]}"#, "version 2"),
+            (r#"{"format":"gpo-custom-questions","version":1,"questions":7}"#, "malformed questions"),
+        ] {
+            let error = parse(text, None, 4).err().unwrap_or_else(|| panic!("{text} was read"));
+            assert!(matches!(error, PageError::Input(_)) && error.to_string().contains(wanted), "{text}: {error}");
+        }
+        let file = r#"{"format":"gpo-custom-questions","version":1,"questions":[
+            {"key":"custom-1","text":"Fine?","options":["Yes","No"]},
+            {"key":"custom-1","text":"Dup key","options":["Yes","No"]},
+            {"key":"survey-key","text":"","options":["a"]},
+            {"key":"custom-9","text":"Vectors wrong","options":["a","b"],
+             "embedding":{"encoder":"sha","format":"fmt","texts":["x","y"],"vectors":"!!"}}]}"#;
+        let parsed = parse(file, Some(("sha", "fmt")), 4).unwrap();
+        assert_eq!(parsed.questions.len(), 3);
+        assert_eq!(parsed.questions[1].key, "", "a duplicate key is dropped, to be given a new one");
+        assert!(parsed.questions[2].embedding.is_none());
+        assert_eq!(parsed.problems.len(), 1);
+        assert!(parsed.problems[0].starts_with("question 3:"), "{:?}", parsed.problems);
+    }
 }

@@ -1,11 +1,9 @@
 //! Which questions the list shows, in which order, one page at a time (a survey has up to
 //! ~700 questions; only one page of cards is ever rendered).
 
-use leptos::prelude::*;
-
 use crate::answers::SurveyAnswers;
-use crate::engine::SurveyView;
-use crate::state::PredictionSet;
+use crate::prediction::PredictionSet;
+use crate::view::SurveyView;
 
 pub const PAGE_SIZE: usize = 10;
 
@@ -69,31 +67,6 @@ impl SortBy {
     }
 }
 
-#[derive(Clone, Copy)]
-pub struct ListState {
-    pub show: RwSignal<Show>,
-    pub sort: RwSignal<SortBy>,
-    pub filter: RwSignal<String>,
-    pub page: RwSignal<usize>,
-}
-
-impl ListState {
-    pub fn new() -> Self {
-        Self {
-            show: RwSignal::new(Show::ToAnswer),
-            sort: RwSignal::new(SortBy::Survey),
-            filter: RwSignal::new(String::new()),
-            page: RwSignal::new(0),
-        }
-    }
-}
-
-impl Default for ListState {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// How sure GPO is of a question's top option: its kept prediction once answered, else the
 /// latest one.
 fn confidence(question: usize, answers: Option<&SurveyAnswers>, prediction: Option<&PredictionSet>) -> Option<f32> {
@@ -146,4 +119,58 @@ pub fn order(
 
 pub fn pages(count: usize) -> usize {
     count.div_ceil(PAGE_SIZE).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answers::Forecast;
+    use crate::view::fixture::view;
+
+    fn prediction(confidences: &[(usize, f32)]) -> PredictionSet {
+        let mut forecasts = vec![None; 3];
+        for &(q, c) in confidences {
+            forecasts[q] = Some(Forecast { probs: vec![c, 1.0 - c], std: vec![0.1, 0.1] });
+        }
+        PredictionSet { survey: 0, forecasts, targets: confidences.iter().map(|(q, _)| *q).collect(), context: 0 }
+    }
+
+    #[test]
+    fn the_list_shows_what_is_asked_for() {
+        let view = view();
+        let mut answers = SurveyAnswers::new(3);
+        answers.set(1, None, None); // a skip counts as done
+        let order_of = |show, filter| order(&view, Some(&answers), None, show, SortBy::Survey, filter);
+        assert_eq!(order_of(Show::ToAnswer, ""), vec![0, 2]);
+        assert_eq!(order_of(Show::Done, ""), vec![1]);
+        assert_eq!(order_of(Show::All, ""), vec![0, 1, 2]);
+        // The filter reads question text, key and options, ignoring case and spaces around it.
+        assert_eq!(order_of(Show::All, "  CLIMATE "), vec![2]);
+        assert_eq!(order_of(Show::All, "never, ever"), vec![1]);
+        assert_eq!(order_of(Show::All, "q1"), vec![0]);
+        assert!(order_of(Show::All, "zzz").is_empty());
+        assert_eq!(order(&view, None, None, Show::ToAnswer, SortBy::Survey, ""), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn sorting_by_confidence_puts_questions_without_a_prediction_last() {
+        let view = view();
+        let set = prediction(&[(0, 0.55), (2, 0.9)]);
+        let sorted = |sort| order(&view, None, Some(&set), Show::All, sort, "");
+        assert_eq!(sorted(SortBy::MostConfident), vec![2, 0, 1]);
+        assert_eq!(sorted(SortBy::LeastConfident), vec![0, 2, 1]);
+        // An answered question keeps the prediction made before it was answered.
+        let mut answers = SurveyAnswers::new(3);
+        answers.set(1, Some(0), Some(Forecast { probs: vec![0.99, 0.01], std: vec![0.1, 0.1] }));
+        assert_eq!(order(&view, Some(&answers), Some(&set), Show::All, SortBy::MostConfident, ""), vec![1, 2, 0]);
+    }
+
+    #[test]
+    fn pages_and_sort_ids() {
+        assert_eq!((pages(0), pages(10), pages(11)), (1, 1, 2));
+        for sort in SortBy::ALL {
+            assert_eq!(SortBy::parse(sort.id()), sort);
+        }
+        assert_eq!(SortBy::parse("junk"), SortBy::Survey);
+    }
 }

@@ -5,7 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answers::{Choice, Forecast, SurveyAnswers};
-use crate::engine::SurveyView;
+use crate::error::PageError;
+use crate::view::SurveyView;
 
 pub const FORMAT: &str = "gpo-answers";
 pub const VERSION: u32 = 1;
@@ -107,22 +108,24 @@ pub fn from_records(view: &SurveyView, records: &[AnswerRecord]) -> Checked {
 }
 
 /// Reads an [`AnswerFile`] (checking its format and version).
-pub fn parse_file(text: &str) -> Result<AnswerFile, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("not JSON ({e})"))?;
+pub fn parse_file(text: &str) -> Result<AnswerFile, PageError> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| PageError::input(format!("not JSON ({e})")))?;
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
-        return Err(format!("not a \"{FORMAT}\" file"));
+        return Err(PageError::input(format!("not a \"{FORMAT}\" file")));
     }
     let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
     if version != VERSION as u64 {
-        return Err(format!("version {version}; this page reads version {VERSION}"));
+        return Err(PageError::input(format!("version {version}; this page reads version {VERSION}")));
     }
-    serde_json::from_value(value).map_err(|e| format!("malformed answers ({e})"))
+    serde_json::from_value(value).map_err(|e| PageError::input(format!("malformed answers ({e})")))
 }
 
 /// The CSV export of one survey.
-pub fn to_csv(view: &SurveyView, answers: &SurveyAnswers) -> Result<String, String> {
+pub fn to_csv(view: &SurveyView, answers: &SurveyAnswers) -> Result<String, PageError> {
+    let failed = |e: &dyn std::fmt::Display| PageError::Write(format!("the CSV could not be written ({e})"));
     let mut writer = csv::Writer::from_writer(Vec::new());
-    writer.write_record(CSV_HEADER).map_err(|e| e.to_string())?;
+    writer.write_record(CSV_HEADER).map_err(|e| failed(&e))?;
     for record in to_records(view, answers) {
         let option_index = record.option.map(|o| o.to_string()).unwrap_or_default();
         writer
@@ -133,33 +136,34 @@ pub fn to_csv(view: &SurveyView, answers: &SurveyAnswers) -> Result<String, Stri
                 &option_index,
                 record.option_text.as_deref().unwrap_or_default(),
             ])
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| failed(&e))?;
     }
-    let bytes = writer.into_inner().map_err(|e| e.to_string())?;
-    String::from_utf8(bytes).map_err(|e| e.to_string())
+    let bytes = writer.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
 }
 
 /// Reads a CSV export into per-survey records (in file order of first appearance).
-pub fn parse_csv(text: &str) -> Result<Vec<(String, Vec<AnswerRecord>)>, String> {
+pub fn parse_csv(text: &str) -> Result<Vec<(String, Vec<AnswerRecord>)>, PageError> {
     let mut reader = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| format!("not a CSV file ({e})"))?.clone();
+    let header = reader.headers().map_err(|e| PageError::input(format!("not a CSV file ({e})")))?.clone();
     let column = |name: &str| {
-        header.iter().position(|h| h.trim() == name).ok_or_else(|| format!("the CSV has no \"{name}\" column"))
+        header
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| PageError::input(format!("the CSV has no \"{name}\" column")))
     };
     let (survey, key, option) = (column("survey")?, column("question_key")?, column("option_index")?);
     let mut surveys: Vec<(String, Vec<AnswerRecord>)> = Vec::new();
     for (line, row) in reader.records().enumerate() {
-        let row = row.map_err(|e| format!("CSV row {}: {e}", line + 2))?;
+        let row = row.map_err(|e| PageError::input(format!("CSV row {}: {e}", line + 2)))?;
         let field = |i: usize| row.get(i).unwrap_or_default().trim().to_string();
         let option_text = field(option);
         let option = if option_text.is_empty() {
             None
         } else {
-            Some(
-                option_text
-                    .parse::<usize>()
-                    .map_err(|_| format!("CSV row {}: option_index \"{option_text}\" is not a number", line + 2))?,
-            )
+            Some(option_text.parse::<usize>().map_err(|_| {
+                PageError::input(format!("CSV row {}: option_index \"{option_text}\" is not a number", line + 2))
+            })?)
         };
         let record =
             AnswerRecord { question: field(key), option, question_text: None, option_text: None, predicted: None };
@@ -174,7 +178,7 @@ pub fn parse_csv(text: &str) -> Result<Vec<(String, Vec<AnswerRecord>)>, String>
 
 /// Reads an import: an exported JSON file, a bare `[{"question", "option"}]` list (then for
 /// `default_survey`), or a CSV export.
-pub fn parse_import(text: &str, default_survey: &str) -> Result<Vec<(String, Vec<AnswerRecord>)>, String> {
+pub fn parse_import(text: &str, default_survey: &str) -> Result<Vec<(String, Vec<AnswerRecord>)>, PageError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('{') {
         let file = parse_file(trimmed)?;
@@ -182,8 +186,119 @@ pub fn parse_import(text: &str, default_survey: &str) -> Result<Vec<(String, Vec
     }
     if trimmed.starts_with('[') {
         let records: Vec<AnswerRecord> =
-            serde_json::from_str(trimmed).map_err(|e| format!("not a list of answers ({e})"))?;
+            serde_json::from_str(trimmed).map_err(|e| PageError::input(format!("not a list of answers ({e})")))?;
         return Ok(vec![(default_survey.to_string(), records)]);
     }
     parse_csv(trimmed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::view::fixture::view;
+
+    fn answered() -> SurveyAnswers {
+        let mut answers = SurveyAnswers::new(3);
+        answers.set(0, Some(1), Some(Forecast { probs: vec![0.4, 0.6], std: vec![0.1, 0.2] }));
+        answers.set(1, None, None);
+        answers.set(2, Some(0), None);
+        answers
+    }
+
+    #[test]
+    fn the_json_file_reads_back_what_it_wrote() {
+        let view = view();
+        let text = serde_json::to_string(&to_file(&view, &answered())).unwrap();
+        let file = parse_file(&text).unwrap();
+        assert_eq!(file.survey, "demo");
+        let checked = from_records(&view, &file.answers);
+        assert!(checked.problems.is_empty());
+        assert_eq!(checked.used, 3);
+        assert_eq!(checked.answers, answered());
+    }
+
+    #[test]
+    fn the_csv_reads_back_what_it_wrote_quotes_and_commas_included() {
+        let view = view();
+        let text = to_csv(&view, &answered()).unwrap();
+        assert!(text.starts_with("survey,question_key,question_text,option_index,option_text\n"));
+        assert!(text.contains("\"How often, \"\"really\"\"?\""), "{text}");
+        let surveys = parse_import(&text, "other").unwrap();
+        assert_eq!(surveys.len(), 1);
+        let (task, records) = &surveys[0];
+        assert_eq!(task, "demo");
+        let checked = from_records(&view, records);
+        assert_eq!(checked.answers.chosen(), answered().chosen());
+        assert_eq!(checked.answers.touched(), 3);
+    }
+
+    #[test]
+    fn a_bare_list_is_for_the_survey_on_screen() {
+        let surveys = parse_import("\u{feff} [{\"question\":\"q3\",\"option\":1}]", "demo").unwrap();
+        assert_eq!(
+            surveys,
+            vec![(
+                "demo".to_string(),
+                vec![AnswerRecord {
+                    question: "q3".into(),
+                    option: Some(1),
+                    question_text: None,
+                    option_text: None,
+                    predicted: None
+                }]
+            )]
+        );
+    }
+
+    #[test]
+    fn records_that_do_not_fit_the_survey_are_named_and_left_out() {
+        let view = view();
+        let records = vec![
+            AnswerRecord {
+                question: "nope".into(),
+                option: Some(0),
+                question_text: None,
+                option_text: None,
+                predicted: None,
+            },
+            AnswerRecord {
+                question: "q1".into(),
+                option: Some(5),
+                question_text: None,
+                option_text: None,
+                predicted: None,
+            },
+            // A kept prediction of the wrong shape is dropped, the answer kept.
+            AnswerRecord {
+                question: "q2".into(),
+                option: Some(2),
+                question_text: None,
+                option_text: None,
+                predicted: Some(Forecast { probs: vec![f32::NAN, 0.5, 0.5], std: vec![0.1; 3] }),
+            },
+        ];
+        let checked = from_records(&view, &records);
+        assert_eq!(checked.used, 1);
+        assert_eq!(checked.problems, ["no question \"nope\" in Demo survey", "question \"q1\" has no option 5"]);
+        assert_eq!(checked.answers.option(1), Some(2));
+        assert!(checked.answers.get(1).unwrap().predicted.is_none());
+    }
+
+    #[test]
+    fn a_bad_import_is_one_input_error_that_says_where() {
+        for (text, wanted) in [
+            ("{\"format\":\"other\"}", "not a \"gpo-answers\" file"),
+            ("{\"format\":\"gpo-answers\",\"version\":9}", "version 9; this page reads version 1"),
+            ("{\"format\":\"gpo-answers\",\"version\":1}", "malformed answers"),
+            ("{nope", "not JSON"),
+            ("[{\"question\":1}]", "not a list of answers"),
+            ("survey,question_key\ndemo,q1\n", "no \"option_index\" column"),
+            ("survey,question_key,option_index\ndemo,q1,x\n", "CSV row 2: option_index \"x\" is not a number"),
+            ("survey,question_key,option_index\ndemo,q1,0\ndemo,q2\n", "CSV row 3"),
+        ] {
+            let error = parse_import(text, "demo").err().unwrap_or_else(|| panic!("{text:?} was read"));
+            assert!(matches!(error, PageError::Input(_)), "{text:?}: {error:?}");
+            assert!(error.to_string().contains(wanted), "{text:?}: {error}");
+        }
+    }
 }

@@ -41,3 +41,32 @@ pub fn decode(text: &str) -> Option<Vec<f32>> {
     }
     Some(bytes.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vectors_come_back_bit_for_bit() {
+        for n in [0, 1, 2, 3, 5, 384] {
+            let values: Vec<f32> = (0..n).map(|i| (i as f32 * 0.37).sin() * 1e3 - 0.5).collect();
+            let text = encode(&values);
+            assert_eq!(text.len() % 4, 0);
+            let back = decode(&text).unwrap();
+            assert_eq!(
+                back.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                values.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
+        }
+        let special = [f32::MIN_POSITIVE, -0.0, f32::MAX];
+        assert_eq!(decode(&encode(&special)).unwrap(), special);
+    }
+
+    #[test]
+    fn anything_else_is_refused() {
+        assert_eq!(decode("not base64!"), None);
+        assert_eq!(decode("AAAA"), None); // 3 bytes: not whole f32s
+        assert_eq!(decode("é"), None);
+        assert_eq!(decode(""), Some(Vec::new()));
+    }
+}

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::actions::{clear_everything, export_csv, export_json, import};
-use crate::browser::js_error;
+use crate::actions::files::{clear_everything, export_csv, export_json, import};
+use crate::platform::browser::js_error;
 use crate::state::{AppState, Level};
 
 #[component]

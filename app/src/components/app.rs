@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::actions::prediction_json;
-use crate::browser::install_panic_notice;
+use crate::actions::editor::show_tab;
 use crate::components::editor::Editor;
 use crate::components::footer::Footer;
 use crate::components::header::{Header, PageTabs};
@@ -14,8 +13,9 @@ use crate::components::notices::Notices;
 use crate::components::question_list::QuestionList;
 use crate::components::side_panel::SidePanel;
 use crate::components::survey_picker::SurveyPicker;
-use crate::editor_state::Tab;
-use crate::runtime;
+use crate::jobs::{runtime, triggers};
+use crate::platform::browser::{hash, install_panic_notice};
+use crate::state::editor::Tab;
 use crate::state::{AppState, Phase};
 
 #[component]
@@ -26,7 +26,13 @@ pub fn App() -> impl IntoView {
     }
     let state = AppState::new();
     provide_context(state);
-    leptos::task::spawn_local(runtime::start(state));
+    triggers::install(state);
+    leptos::task::spawn_local(async move {
+        runtime::start(state).await;
+        if state.phase.get_untracked() == Phase::Ready && hash() == "editor" {
+            show_tab(state, Tab::Editor);
+        }
+    });
 
     let body = move || match state.phase.get() {
         Phase::Loading(progress) => Ok(view! { <Loading progress/> }.into_any()),
@@ -88,4 +94,13 @@ fn Survey() -> impl IntoView {
             </main>
         </div>
     }
+}
+
+/// For tests and curious people: the latest prediction as `[{"key", "probs", "std"}]`.
+fn prediction_json(state: AppState) -> String {
+    state.prediction.with(|prediction| {
+        let Some(prediction) = prediction else { return "[]".to_string() };
+        let surveys = state.surveys.read();
+        surveys.get(prediction.survey).map(|view| prediction.to_json(view)).unwrap_or_else(|| "[]".into())
+    })
 }

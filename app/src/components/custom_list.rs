@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::browser::js_error;
-use crate::editor_actions;
-use crate::editor_state::EncoderStatus;
+use crate::actions::editor as editor_actions;
+use crate::platform::browser::js_error;
+use crate::state::editor::EncoderStatus;
 use crate::state::{AppState, Level};
 
 #[component]

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 
+use crate::actions::editor as editor_actions;
 use crate::components::custom_list::CustomList;
 use crate::components::editor_results::EditorResults;
 use crate::components::question_form::QuestionForm;
-use crate::editor_actions;
-use crate::editor_state::EncoderStatus;
 use crate::state::AppState;
+use crate::state::editor::EncoderStatus;
 
 #[component]
 fn EncoderStatusView() -> impl IntoView {

@@ -3,12 +3,11 @@
 
 use leptos::prelude::*;
 
-use crate::bundle::Progress;
+use crate::actions::editor as editor_actions;
 use crate::components::group_compare::GroupCompare;
 use crate::components::group_grid::{GroupGrid, YouCard};
-use crate::editor_actions;
-use crate::editor_state::{CONTEXT_SIZES, context_label};
-use crate::group_predict;
+use crate::domain::groups::{CONTEXT_SIZES, context_label};
+use crate::domain::progress::Progress;
 use crate::state::AppState;
 
 fn millis(value: Option<f64>) -> String {
@@ -127,7 +126,6 @@ pub fn EditorResults() -> impl IntoView {
                                 && index != editor.context.get_untracked()
                             {
                                 editor.context.set(index.min(CONTEXT_SIZES.len() - 1));
-                                group_predict::request(state);
                             }
                         }
                     />

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::backend::BackendChoice;
-use crate::runtime::choose_backend;
+use crate::actions::settings::choose_backend;
+use crate::domain::settings::BackendChoice;
 use crate::state::AppState;
 
 fn millis(value: Option<f64>) -> String {

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::answers::Forecast;
 use crate::components::bars::{ProbabilityBar, percent};
 use crate::components::group_grid::{current, probs_json};
-use crate::editor_state::YouForecast;
+use crate::domain::answers::Forecast;
+use crate::domain::groups::YouForecast;
 use crate::state::AppState;
 
 /// The value the person's own prediction has in the selects.

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::answers::Forecast;
 use crate::components::bars::{ColumnChart, percent};
-use crate::editor_state::{GroupPredictions, YouForecast};
+use crate::domain::answers::Forecast;
+use crate::domain::groups::{GroupPredictions, YouForecast};
 use crate::state::AppState;
 
 pub fn probs_json(forecast: Option<&Forecast>) -> String {

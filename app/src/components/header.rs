@@ -1,8 +1,8 @@
 use leptos::prelude::*;
 
-use crate::editor_actions::show_tab;
-use crate::editor_state::Tab;
+use crate::actions::editor::show_tab;
 use crate::state::AppState;
+use crate::state::editor::Tab;
 
 #[component]
 pub fn Header() -> impl IntoView {

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::bundle::Progress;
+use crate::domain::progress::Progress;
 
 fn megabytes(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1e6)

@@ -1,6 +1,7 @@
 //! The page's parts, one per file.
 
 pub mod answer_tools;
+pub mod app;
 pub mod bars;
 pub mod closest_groups;
 pub mod custom_list;

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::actions::{self, card_id, focus_list_position};
-use crate::answers::{Choice, Forecast};
+use crate::actions::answers::{self as actions, card_id, focus_list_position};
 use crate::components::bars::{ProbabilityBar, percent};
-use crate::list::Show;
+use crate::domain::answers::{Choice, Forecast};
+use crate::domain::list::Show;
 use crate::state::AppState;
 
 /// What the card says about GPO's prediction.

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use crate::custom::{MAX_OPTIONS, MIN_OPTIONS};
-use crate::editor_actions;
-use crate::editor_state::EncoderStatus;
+use crate::actions::editor as editor_actions;
+use crate::domain::custom::{MAX_OPTIONS, MIN_OPTIONS};
 use crate::state::AppState;
+use crate::state::editor::EncoderStatus;
 
 #[component]
 pub fn QuestionForm() -> impl IntoView {

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::components::question_card::QuestionCard;
-use crate::list::{PAGE_SIZE, Show, SortBy, order, pages};
+use crate::domain::list::{PAGE_SIZE, Show, SortBy, order, pages};
 use crate::state::AppState;
 
 #[component]

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::actions::ask_most_informative;
+use crate::actions::answers::ask_most_informative;
 use crate::components::answer_tools::AnswerTools;
 use crate::components::closest_groups::ClosestGroups;
 use crate::state::AppState;

@@ -1,7 +1,7 @@
 use leptos::prelude::*;
 
-use crate::actions::choose_survey;
-use crate::engine::SurveyView;
+use crate::actions::answers::choose_survey;
+use crate::domain::view::SurveyView;
 use crate::state::AppState;
 
 /// A person-facing name and description of a survey, from the bundle.

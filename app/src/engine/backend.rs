@@ -7,31 +7,7 @@ use std::cell::RefCell;
 use burn::prelude::Device;
 use burn::tensor::wgpu::{WgpuInitError, wgpu};
 
-/// What the person asked for (persisted).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BackendChoice {
-    /// WebGPU where available, else the CPU.
-    Auto,
-    /// Always the CPU.
-    Cpu,
-}
-
-impl BackendChoice {
-    pub fn id(self) -> &'static str {
-        match self {
-            Self::Auto => "auto",
-            Self::Cpu => "cpu",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "auto" => Some(Self::Auto),
-            "cpu" => Some(Self::Cpu),
-            _ => None,
-        }
-    }
-}
+use crate::domain::settings::BackendChoice;
 
 /// The backend in use, as the footer shows it.
 #[derive(Clone, Debug, PartialEq)]

@@ -5,11 +5,13 @@
 
 use burn::prelude::Device;
 use gpo_core::embed::{EMBED_DIM, SentenceEncoder, TextFormat};
-use gpo_core::export::bundle::Manifest;
+use gpo_core::export::bundle::{BundleError, Manifest};
 
-use crate::browser::now_ms;
-use crate::bundle::{Progress, fetch_files};
-use crate::custom::{Draft, QuestionEmbedding};
+use crate::domain::custom::{Draft, QuestionEmbedding};
+use crate::domain::error::PageError;
+use crate::domain::progress::Progress;
+use crate::platform::browser::now_ms;
+use crate::platform::bundle::fetch_files;
 
 /// Embedded texts per forward pass (a question has at most 12 options: one pass).
 const BATCH: usize = 16;
@@ -31,15 +33,19 @@ pub async fn load(
     manifest: &Manifest,
     device: &Device,
     on_progress: impl FnMut(Progress),
-) -> Result<PageEncoder, String> {
-    let entry = manifest.encoder.as_ref().ok_or("this bundle has no encoder (rebuild it with gpo export-web)")?;
+) -> Result<PageEncoder, PageError> {
+    let invalid = |detail: String| BundleError::Invalid { file: "manifest.json".into(), detail };
+    let entry = manifest
+        .encoder
+        .as_ref()
+        .ok_or_else(|| invalid("this bundle has no encoder (rebuild it with gpo export-web)".into()))?;
     let format = TextFormat::parse(&entry.format)
-        .ok_or_else(|| format!("the bundle's text format \"{}\" is unknown to this page", entry.format))?;
-    let sha256 = manifest.entry(&entry.weights).map_err(|e| e.to_string())?.sha256.clone();
+        .ok_or_else(|| invalid(format!("the bundle's text format \"{}\" is unknown to this page", entry.format)))?;
+    let sha256 = manifest.entry(&entry.weights)?.sha256.clone();
     let mut files = fetch_files(manifest, &[entry.tokenizer.clone(), entry.weights.clone()], on_progress).await?;
     let (weights, tokenizer) = (files.pop().unwrap_or_default(), files.pop().unwrap_or_default());
     // The downloaded buffer is handed over (moved, not copied) and cast to f32 tensors as it is read.
-    let encoder = SentenceEncoder::new(weights, &tokenizer, device).map_err(|e| e.to_string())?;
+    let encoder = SentenceEncoder::new(weights, &tokenizer, device)?;
     let unknown = encoder.tokenize(&["[UNK]".to_string()]).ok().and_then(|t| t.first()?.ids.get(1).copied());
     Ok(PageEncoder { encoder, format, sha256, unknown })
 }
@@ -53,14 +59,14 @@ fn prefix(text: &str, chars: usize) -> &str {
 }
 
 impl PageEncoder {
-    fn fits(&self, question: &str, options: &[String]) -> Result<bool, String> {
-        let tokens = self.encoder.tokenize(&self.format.texts(question, options)).map_err(|e| e.to_string())?;
+    fn fits(&self, question: &str, options: &[String]) -> Result<bool, PageError> {
+        let tokens = self.encoder.tokenize(&self.format.texts(question, options))?;
         Ok(tokens.iter().all(|t| !t.truncated))
     }
 
     /// The question as it is embedded: whole if every option text fits the token limit, else
     /// its longest prefix that lets them fit (at least [`MIN_QUESTION_CHARS`]).
-    fn fitted_question<'a>(&self, question: &'a str, options: &[String]) -> Result<&'a str, String> {
+    fn fitted_question<'a>(&self, question: &'a str, options: &[String]) -> Result<&'a str, PageError> {
         if self.fits(question, options)? {
             return Ok(question);
         }
@@ -79,12 +85,12 @@ impl PageEncoder {
     }
 
     /// Embeds a validated question: one vector per option, with notes for the person.
-    pub async fn embed(&self, draft: &Draft) -> Result<(QuestionEmbedding, f64), String> {
+    pub async fn embed(&self, draft: &Draft) -> Result<(QuestionEmbedding, f64), PageError> {
         let started = now_ms();
         let question = self.fitted_question(&draft.text, &draft.options)?;
         let texts = self.format.texts(question, &draft.options);
-        let tokens = self.encoder.tokenize(&texts).map_err(|e| e.to_string())?;
-        let embedded = self.encoder.embed_async(&texts, BATCH).await.map_err(|e| e.to_string())?;
+        let tokens = self.encoder.tokenize(&texts)?;
+        let embedded = self.encoder.embed_async(&texts, BATCH).await?;
         let elapsed = now_ms() - started;
         let mut notes = Vec::new();
         if question.len() < draft.text.len() {
@@ -111,7 +117,9 @@ impl PageEncoder {
         }
         if embedded.vectors.len() != draft.options.len() * EMBED_DIM || embedded.vectors.iter().any(|v| !v.is_finite())
         {
-            return Err("the encoder returned unusable vectors".into());
+            // A device that returns garbage is a failed device.
+            let detail = "the encoder returned unusable vectors".to_string();
+            return Err(PageError::Device(gpo_core::model::ReadBackError { detail }));
         }
         let embedding = QuestionEmbedding {
             vectors: embedded.vectors,

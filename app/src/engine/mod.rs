@@ -3,42 +3,20 @@
 //! trained weights) whenever the person's own questions change, so a prediction under way
 //! keeps the engine it started with.
 
+pub mod backend;
+pub mod encoder;
+
 use std::sync::Arc;
 
 use burn::prelude::Device;
-use gpo_core::data::Question;
-use gpo_core::export::bundle::{SurveyEntry, WebSurvey};
+use gpo_core::export::bundle::SurveyEntry;
 use gpo_core::export::predictor::{PersonPrediction, SurveyPredictor};
-use gpo_core::protocol::Metric;
 
-use crate::backend::BackendInfo;
-use crate::bundle::LoadedBundle;
-use crate::custom::QuestionEmbedding;
-
-/// What the views need of a survey (plain data, shared cheaply): the survey's questions, then
-/// the person's own.
-#[derive(Debug)]
-pub struct SurveyView {
-    pub task: String,
-    pub title: String,
-    pub metric: Metric,
-    pub survey: WebSurvey,
-    /// How many of `survey.questions` are the survey's own (the rest are custom).
-    pub base_questions: usize,
-}
-
-impl SurveyView {
-    pub fn is_custom(&self, question: usize) -> bool {
-        question >= self.base_questions
-    }
-}
-
-/// A question written in the editor, with its (question, option) embeddings.
-#[derive(Clone, Debug)]
-pub struct EmbeddedQuestion {
-    pub question: Question,
-    pub embedding: Arc<QuestionEmbedding>,
-}
+use crate::domain::custom::EmbeddedQuestion;
+use crate::domain::error::PageError;
+use crate::domain::view::SurveyView;
+use crate::platform::bundle::LoadedBundle;
+use backend::BackendInfo;
 
 /// Index, in `predictor`'s questions, of the custom question `key`: custom questions follow
 /// the survey's own, in `custom`'s order.
@@ -52,8 +30,8 @@ fn load(
     embeddings: &[u8],
     model: Vec<u8>,
     device: &Device,
-) -> Result<SurveyPredictor, String> {
-    SurveyPredictor::load(entry, survey, embeddings, model, device).map_err(|e| e.to_string())
+) -> Result<SurveyPredictor, PageError> {
+    Ok(SurveyPredictor::load(entry, survey, embeddings, model, device)?)
 }
 
 /// `predictor` over its survey's questions followed by `custom`.
@@ -82,7 +60,7 @@ impl Engine {
         device: &Device,
         backend: BackendInfo,
         custom: &[EmbeddedQuestion],
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PageError> {
         let mut models = Vec::new();
         for entry in &bundle.surveys {
             let file = |name: &str| bundle.file(name);
@@ -116,7 +94,7 @@ impl Engine {
         survey: &[u8],
         embeddings: &[u8],
         model: Vec<u8>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, PageError> {
         let mut models = self.models.clone();
         if self.model(&entry.task).is_some() {
             return Ok(Self {
@@ -170,14 +148,15 @@ impl Engine {
     }
 
     /// GPO's prediction of `targets` for a person who chose `chosen` (question, option) in
-    /// personal survey `index`; one forecast per target, in target order.
+    /// personal survey `index`; one forecast per target, in target order (`None`: no such
+    /// survey).
     pub async fn predict(
         &self,
         index: usize,
         chosen: &[(usize, usize)],
         targets: &[usize],
-    ) -> Result<PersonPrediction, String> {
-        let model = self.models[..self.personal].get(index).ok_or("no such survey")?;
-        model.predict_person(chosen, targets).await.map_err(|e| e.to_string())
+    ) -> Result<Option<PersonPrediction>, PageError> {
+        let Some(model) = self.models[..self.personal].get(index) else { return Ok(None) };
+        Ok(Some(model.predict_person(chosen, targets).await?))
     }
 }

@@ -2,7 +2,7 @@
 //! up to N of its real answers, the first N in a fixed shuffled order (so a larger N adds
 //! answers, and the same N always gives the same prediction) — and for the person, from their
 //! own answers. One run at a time; a request made during a run makes the run stop at its next
-//! step and start again with the newest settings.
+//! step and start again with the newest settings. Requested by `triggers`.
 
 use std::ops::ControlFlow;
 use std::rc::Rc;
@@ -10,11 +10,12 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::answers::Forecast;
-use crate::browser::now_ms;
-use crate::editor_state::{CONTEXT_SIZES, GroupForecast, GroupPredictions, YouForecast};
+use crate::domain::answers::Forecast;
+use crate::domain::error::PageError;
+use crate::domain::groups::{CONTEXT_SIZES, GroupForecast, GroupPredictions, YouForecast};
 use crate::engine::{Engine, custom_index};
-use crate::runtime;
+use crate::jobs::runtime;
+use crate::platform::browser::now_ms;
 use crate::state::AppState;
 
 /// During a long run, the grid shows the groups done so far at most this often.
@@ -28,9 +29,9 @@ pub fn request(state: AppState) {
     );
 }
 
-async fn run(state: AppState, generation: u64) -> Result<(), String> {
+async fn run(state: AppState, generation: u64) -> Result<(), PageError> {
     let editor = state.editor;
-    let (Some(engine), Some(key)) = (state.engine.get_value(), editor.selected.get_untracked()) else {
+    let (Some(engine), Some(key)) = (state.engine(), editor.selected.get_untracked()) else {
         editor.predictions.set(None);
         return Ok(());
     };
@@ -78,7 +79,7 @@ async fn run(state: AppState, generation: u64) -> Result<(), String> {
         }
         ControlFlow::Continue(())
     };
-    let Some(forecasts) = model.predict_groups(target, size, progress).await.map_err(|e| e.to_string())? else {
+    let Some(forecasts) = model.predict_groups(target, size, progress).await? else {
         return Ok(());
     };
     editor.group_predict_ms.set(Some(now_ms() - started));
@@ -94,7 +95,7 @@ async fn you_forecast(
     engine: &Rc<Engine>,
     task: &str,
     key: &str,
-) -> Result<Option<YouForecast>, String> {
+) -> Result<Option<YouForecast>, PageError> {
     let views = state.surveys.get_untracked();
     let Some(view) =
         views.iter().find(|v| v.task == task).or_else(|| views.get(state.current.get_untracked())).cloned()
@@ -111,7 +112,7 @@ async fn you_forecast(
             view.title
         ))));
     }
-    let prediction = model.predict_person(&chosen, &[target]).await.map_err(|e| e.to_string())?;
+    let prediction = model.predict_person(&chosen, &[target]).await?;
     let Some(forecast) = prediction.forecasts.into_iter().next() else { return Ok(None) };
     Ok(Some(YouForecast::Predicted { forecast, answers: prediction.context, survey: view.title.clone() }))
 }

@@ -1,14 +1,17 @@
-//! Re-predicting a survey's unanswered questions after every change (a `jobs::Job`: one run at
-//! a time, the latest request wins).
+//! Re-predicting the survey on screen: its unanswered questions from the person's answers (a
+//! [`crate::platform::job::Job`]: one run at a time, the latest request wins). Requested by
+//! `triggers` whenever the context, the survey or the models change.
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::tick;
 
-use crate::browser::now_ms;
-use crate::runtime;
-use crate::state::{AppState, PredictionSet};
+use crate::domain::error::PageError;
+use crate::domain::prediction::PredictionSet;
+use crate::jobs::runtime;
+use crate::platform::browser::now_ms;
+use crate::state::AppState;
 
 /// Asks for a fresh prediction of the survey on screen.
 pub fn request(state: AppState) {
@@ -17,14 +20,14 @@ pub fn request(state: AppState) {
         .request(move |_| run(state), move |error| runtime::recover(state, "GPO could not predict", error));
 }
 
-async fn run(state: AppState) -> Result<(), String> {
-    let (Some(engine), Some(view)) = (state.engine.get_value(), state.current_view()) else { return Ok(()) };
+async fn run(state: AppState) -> Result<(), PageError> {
+    let (Some(engine), Some(view)) = (state.engine(), state.current_view()) else { return Ok(()) };
     let survey = state.current.get_untracked();
     let answers = state.answers_of(&view);
     let chosen = answers.chosen();
     let targets: Vec<usize> = (0..view.survey.questions.len()).filter(|&q| answers.option(q).is_none()).collect();
     let started = now_ms();
-    let prediction = engine.predict(survey, &chosen, &targets).await?;
+    let Some(prediction) = engine.predict(survey, &chosen, &targets).await? else { return Ok(()) };
     let predict_ms = now_ms() - started;
     // The survey's questions changed meanwhile (a custom question): a newer run is requested.
     if state.current_view().is_none_or(|now| !Arc::ptr_eq(&now, &view)) {

@@ -1,27 +1,26 @@
-//! Start-up (settings, bundle download, models, saved answers) and backend switches. After the
-//! bundle has loaded nothing here touches the network: switches rebuild from the kept bytes.
+//! Start-up (settings, bundle download, models, saved answers), backend switches, and the one
+//! answer to a failed job. After the bundle has loaded nothing here touches the network:
+//! switches rebuild from the kept bytes. Setting new models (`AppState::set_engine`) is what
+//! makes the prediction jobs run again (`triggers`).
 
 use std::rc::Rc;
 
 use burn::prelude::Device;
 use leptos::prelude::*;
 
-use crate::answers::AnswerBook;
-use crate::backend::{self, BackendChoice, BackendInfo};
-use crate::browser::hash;
-use crate::bundle::{LoadedBundle, load_bundle};
-use crate::custom_store;
-use crate::editor_actions;
-use crate::editor_state::Tab;
+use crate::domain::answers::AnswerBook;
+use crate::domain::error::PageError;
+use crate::domain::settings::BackendChoice;
 use crate::engine::Engine;
-use crate::group_predict;
-use crate::persist;
-use crate::predictor;
+use crate::engine::backend::{self, BackendInfo};
+use crate::jobs::{custom_questions, encoder_load};
+use crate::platform::bundle::{LoadedBundle, load_bundle};
+use crate::platform::{custom_store, persist};
 use crate::state::{AppState, Level, Phase};
 
 /// Builds the models for `choice`, falling back to the CPU (with a notice) when WebGPU is
 /// unavailable or cannot load them.
-async fn build_engine(state: AppState, bundle: &LoadedBundle, choice: BackendChoice) -> Result<Engine, String> {
+async fn build_engine(state: AppState, bundle: &LoadedBundle, choice: BackendChoice) -> Result<Engine, PageError> {
     let (device, info, note) = backend::acquire(choice).await;
     if let Some(note) = note {
         state.notify(Level::Info, note);
@@ -31,7 +30,7 @@ async fn build_engine(state: AppState, bundle: &LoadedBundle, choice: BackendCho
     match Engine::build(bundle, &device, info.clone(), &custom) {
         Ok(engine) => Ok(engine),
         Err(error) if info.gpu => {
-            backend::retire_webgpu(&error);
+            backend::retire_webgpu(&error.to_string());
             state.notify(Level::Warning, format!("WebGPU could not load the model ({error}); GPO runs on the CPU."));
             Engine::build(bundle, &Device::flex(), BackendInfo::cpu(), &custom)
         }
@@ -39,6 +38,7 @@ async fn build_engine(state: AppState, bundle: &LoadedBundle, choice: BackendCho
     }
 }
 
+/// Loads everything and shows the survey; the first prediction follows from the new models.
 pub async fn start(state: AppState) {
     let (choice, notice) = persist::load_backend_choice();
     if let Some(notice) = notice {
@@ -83,15 +83,11 @@ pub async fn start(state: AppState) {
     }
     state.backend.set(Some(engine.backend.clone()));
     state.bundle.set_value(Some(bundle));
-    state.engine.set_value(Some(Rc::new(engine)));
     state.surveys.set(views);
     state.book.set(book);
     state.current.set(current.unwrap_or(0));
+    state.set_engine(Rc::new(engine));
     state.phase.set(Phase::Ready);
-    predictor::request(state);
-    if hash() == "editor" {
-        editor_actions::show_tab(state, Tab::Editor);
-    }
 }
 
 /// Rebuilds the models on the backend `choice` asks for (from the bytes already downloaded).
@@ -101,34 +97,28 @@ async fn rebuild(state: AppState, choice: BackendChoice) {
     match build_engine(state, &bundle, choice).await {
         Ok(engine) => {
             state.backend.set(Some(engine.backend.clone()));
-            state.engine.set_value(Some(Rc::new(engine)));
+            state.set_engine(Rc::new(engine));
             // Questions saved while the models were being rebuilt join them now.
-            editor_actions::sync_custom(state);
+            custom_questions::sync(state);
             // The encoder lived on the previous device: it is loaded again when needed.
-            editor_actions::drop_encoder(state);
-            predictor::request(state);
-            group_predict::request(state);
+            encoder_load::drop_encoder(state);
         }
         Err(error) => state.notify(Level::Error, format!("GPO could not be restarted: {error}")),
     }
     state.switching.set(false);
 }
 
-/// The person forces (or stops forcing) the CPU backend; the choice is saved.
-pub fn choose_backend(state: AppState, choice: BackendChoice) {
-    state.choice.set(choice);
-    if let Err(error) = persist::save_backend_choice(choice) {
-        state.notify(Level::Warning, format!("The backend choice could not be saved: {error}"));
-    }
+/// Rebuilds the models on the backend `choice` asks for, in the background.
+pub fn switch_backend(state: AppState, choice: BackendChoice) {
     leptos::task::spawn_local(rebuild(state, choice));
 }
 
-/// The one answer to a failed job: on WebGPU, fall back to the CPU (and run again); on the CPU,
-/// tell the person what `failed`.
-pub async fn recover(state: AppState, failed: &str, error: String) -> bool {
-    let gpu = state.engine.with_value(|e| e.as_ref().is_some_and(|e| e.backend.gpu));
-    if gpu {
-        abandon_webgpu(state, &error).await;
+/// The one answer to a failed job: when the WebGPU device failed, fall back to the CPU (and
+/// run again); otherwise tell the person what `failed`.
+pub async fn recover(state: AppState, failed: &str, error: PageError) -> bool {
+    let gpu = state.engine().is_some_and(|e| e.backend.gpu);
+    if gpu && error.is_device() {
+        abandon_webgpu(state, &error.to_string()).await;
         return true;
     }
     state.notify(Level::Error, format!("{failed}: {error}"));
@@ -136,7 +126,7 @@ pub async fn recover(state: AppState, failed: &str, error: String) -> bool {
 }
 
 /// WebGPU failed while in use (e.g. the device was lost): continue on the CPU, and say so.
-pub async fn abandon_webgpu(state: AppState, error: &str) {
+async fn abandon_webgpu(state: AppState, error: &str) {
     let error = backend::first_line(error);
     backend::retire_webgpu(&error);
     state.notify(Level::Warning, format!("WebGPU stopped working ({error}); GPO switched to the CPU."));

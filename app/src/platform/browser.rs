@@ -1,7 +1,9 @@
 //! Thin, panic-free wrappers over the browser APIs the page uses: timing, localStorage,
-//! downloads, focus. Every `JsValue` error becomes a `String` here, at the edge.
+//! downloads, focus. Every `JsValue` error becomes a readable message here, at the edge.
 
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::domain::error::PageError;
 
 /// A readable message from a JavaScript exception or rejection value.
 pub fn js_error(value: JsValue) -> String {
@@ -24,8 +26,14 @@ pub fn storage_get(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
-pub fn storage_set(key: &str, value: &str) -> Result<(), String> {
-    storage().ok_or("this browser keeps no localStorage")?.set_item(key, value).map_err(js_error)
+pub fn storage_set(key: &str, value: &str) -> Result<(), PageError> {
+    let storage = storage().ok_or_else(|| PageError::browser("this browser keeps no localStorage"))?;
+    storage.set_item(key, value).map_err(refused)
+}
+
+/// A browser API's refusal as the page's error.
+pub fn refused(value: JsValue) -> PageError {
+    PageError::Browser(js_error(value))
 }
 
 pub fn storage_remove(key: &str) {
@@ -57,19 +65,19 @@ pub fn set_hash(fragment: &str) {
 }
 
 /// Offers `contents` as a file download (nothing is sent anywhere: a local object URL).
-pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), String> {
+pub fn download(filename: &str, mime: &str, contents: &str) -> Result<(), PageError> {
     let parts = js_sys::Array::new();
     parts.push(&JsValue::from_str(contents));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(js_error)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(js_error)?;
-    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(js_error)?.unchecked_into();
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(refused)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(refused)?;
+    let document = web_sys::window().and_then(|w| w.document()).ok_or_else(|| PageError::browser("no document"))?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a").map_err(refused)?.unchecked_into();
     anchor.set_href(&url);
     anchor.set_download(filename);
-    let body = document.body().ok_or("no body")?;
-    body.append_child(&anchor).map_err(js_error)?;
+    let body = document.body().ok_or_else(|| PageError::browser("no body"))?;
+    body.append_child(&anchor).map_err(refused)?;
     anchor.click();
     anchor.remove();
     // Revoke later: some browsers read the URL after click() returns.

@@ -6,9 +6,11 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use gpo_core::export::bundle::{Manifest, SurveyEntry};
+use gpo_core::export::bundle::{BundleError, Manifest, SurveyEntry};
 
-use crate::fetch::fetch_bytes;
+use crate::domain::error::PageError;
+use crate::domain::progress::Progress;
+use crate::platform::fetch::fetch_bytes;
 
 /// Where the bundle is served, relative to the page.
 pub const BUNDLE_DIR: &str = "bundle";
@@ -34,8 +36,9 @@ pub struct ExtraSurvey {
 }
 
 impl LoadedBundle {
-    pub fn file(&self, name: &str) -> Result<&[u8], String> {
-        self.files.get(name).map(|b| b.as_slice()).ok_or_else(|| format!("{name} was not downloaded"))
+    pub fn file(&self, name: &str) -> Result<&[u8], PageError> {
+        let missing = || BundleError::Invalid { file: name.to_string(), detail: "not downloaded".into() };
+        self.files.get(name).map(|b| b.as_slice()).ok_or_else(|| missing().into())
     }
 
     /// Every survey of the bundle (personal or not), in the bundle's order.
@@ -56,10 +59,10 @@ impl LoadedBundle {
 }
 
 /// Fetches one file of the bundle and checks it against the manifest; `on_bytes(so_far)`.
-async fn fetch_verified(manifest: &Manifest, name: &str, on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, String> {
+async fn fetch_verified(manifest: &Manifest, name: &str, on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, PageError> {
     let url = format!("{BUNDLE_DIR}/{name}");
     let bytes = fetch_bytes(&url, on_bytes).await?;
-    manifest.verify(name, &bytes).map_err(|e| e.to_string())?;
+    manifest.verify(name, &bytes)?;
     Ok(bytes)
 }
 
@@ -69,10 +72,10 @@ pub async fn fetch_files(
     manifest: &Manifest,
     names: &[String],
     mut on_progress: impl FnMut(Progress),
-) -> Result<Vec<Vec<u8>>, String> {
+) -> Result<Vec<Vec<u8>>, PageError> {
     let mut total = 0;
     for name in names {
-        total += manifest.entry(name).map_err(|e| e.to_string())?.bytes;
+        total += manifest.entry(name)?.bytes;
     }
     let mut done = 0;
     let mut files = Vec::with_capacity(names.len());
@@ -93,7 +96,7 @@ pub async fn fetch_extra(
     manifest: &Manifest,
     entry: &SurveyEntry,
     on_progress: impl FnMut(Progress),
-) -> Result<ExtraSurvey, String> {
+) -> Result<ExtraSurvey, PageError> {
     let names = [entry.survey.clone(), entry.embeddings.clone(), entry.model.clone()];
     let mut files = fetch_files(manifest, &names, on_progress).await?.into_iter().map(Rc::new);
     let mut next = || files.next().unwrap_or_default();
@@ -101,23 +104,16 @@ pub async fn fetch_extra(
     Ok(ExtraSurvey { entry: entry.clone(), survey, embeddings, model })
 }
 
-/// Download progress: bytes so far and in all (known once the manifest is in).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Progress {
-    pub loaded: u64,
-    pub total: Option<u64>,
-    pub file: String,
-}
-
 /// Fetches and verifies the bundle; every failure is one readable sentence.
-pub async fn load_bundle(mut on_progress: impl FnMut(Progress)) -> Result<LoadedBundle, String> {
+pub async fn load_bundle(mut on_progress: impl FnMut(Progress)) -> Result<LoadedBundle, PageError> {
     let manifest_url = format!("{BUNDLE_DIR}/manifest.json");
     on_progress(Progress { loaded: 0, total: None, file: "manifest.json".into() });
     let manifest_bytes = fetch_bytes(&manifest_url, |_| {}).await?;
-    let manifest = Manifest::parse(&manifest_bytes, "manifest.json").map_err(|e| e.to_string())?;
+    let manifest = Manifest::parse(&manifest_bytes, "manifest.json")?;
     let surveys: Vec<SurveyEntry> = manifest.surveys.iter().filter(|s| s.personal).cloned().collect();
     if surveys.is_empty() {
-        return Err("the bundle has no survey a person can answer".into());
+        let detail = "the bundle has no survey a person can answer".into();
+        return Err(BundleError::Invalid { file: "manifest.json".into(), detail }.into());
     }
     let names: Vec<String> =
         surveys.iter().flat_map(|s| [s.survey.clone(), s.embeddings.clone(), s.model.clone()]).collect();

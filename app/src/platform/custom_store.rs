@@ -5,9 +5,10 @@
 use gpo_core::embed::EMBED_DIM;
 use gpo_core::export::bundle::Manifest;
 
-use crate::browser::{storage_get, storage_remove, storage_set};
-use crate::custom::{self, CustomQuestion};
-use crate::persist::{set_aside_notice, summary};
+use crate::domain::custom::{self, CustomQuestion};
+use crate::domain::error::{PageError, summary};
+use crate::platform::browser::{storage_get, storage_remove, storage_set};
+use crate::platform::persist::set_aside_notice;
 
 pub const CUSTOM_KEY: &str = "gpo.custom.v1";
 
@@ -26,7 +27,7 @@ pub fn load(manifest: &Manifest) -> (Vec<CustomQuestion>, Vec<String>) {
     let what = "Your saved questions";
     let parsed = match custom::parse(&saved, encoder.as_ref().map(|(s, f)| (s.as_str(), f.as_str())), EMBED_DIM) {
         Ok(parsed) => parsed,
-        Err(why) => return (Vec::new(), vec![set_aside_notice(CUSTOM_KEY, &saved, what, &why)]),
+        Err(why) => return (Vec::new(), vec![set_aside_notice(CUSTOM_KEY, &saved, what, &why.to_string())]),
     };
     let mut notices = Vec::new();
     if !parsed.problems.is_empty() {
@@ -58,11 +59,12 @@ pub fn load(manifest: &Manifest) -> (Vec<CustomQuestion>, Vec<String>) {
     (questions, notices)
 }
 
-pub fn save(questions: &[CustomQuestion]) -> Result<(), String> {
+pub fn save(questions: &[CustomQuestion]) -> Result<(), PageError> {
     if questions.is_empty() {
         storage_remove(CUSTOM_KEY);
         return Ok(());
     }
     let text = custom::to_json(questions, true)?;
-    storage_set(CUSTOM_KEY, &text).map_err(|e| format!("your questions could not be saved in this browser: {e}"))
+    storage_set(CUSTOM_KEY, &text)
+        .map_err(|e| PageError::Browser(format!("your questions could not be saved in this browser: {e}")))
 }

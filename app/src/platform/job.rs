@@ -8,6 +8,8 @@ use std::future::Future;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+use crate::domain::error::PageError;
+
 #[derive(Clone, Copy)]
 pub struct Job {
     /// Bumped by every request.
@@ -33,8 +35,8 @@ impl Job {
     pub fn request<Run, RunFuture, Recover, RecoverFuture>(self, run: Run, recover: Recover)
     where
         Run: Fn(u64) -> RunFuture + 'static,
-        RunFuture: Future<Output = Result<(), String>>,
-        Recover: Fn(String) -> RecoverFuture + 'static,
+        RunFuture: Future<Output = Result<(), PageError>>,
+        Recover: Fn(PageError) -> RecoverFuture + 'static,
         RecoverFuture: Future<Output = bool>,
     {
         self.generation.update_value(|g| *g += 1);

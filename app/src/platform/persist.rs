@@ -2,11 +2,12 @@
 //! survey. An entry the page cannot read (corrupted, or written by something else) is moved
 //! aside to another key and reported, never trusted and never a crash.
 
-use crate::answers::SurveyAnswers;
-use crate::backend::BackendChoice;
-use crate::browser::{now_ms, storage_get, storage_keys, storage_remove, storage_set};
-use crate::engine::SurveyView;
-use crate::records::{from_records, parse_file, to_file};
+use crate::domain::answers::SurveyAnswers;
+use crate::domain::error::{PageError, summary};
+use crate::domain::records::{from_records, parse_file, to_file};
+use crate::domain::settings::BackendChoice;
+use crate::domain::view::SurveyView;
+use crate::platform::browser::{now_ms, storage_get, storage_keys, storage_remove, storage_set};
 
 /// Every key the page writes starts with this.
 pub const PREFIX: &str = "gpo.";
@@ -20,7 +21,7 @@ pub fn answers_key(task: &str) -> String {
 }
 
 /// Moves `key`'s value to a new key and returns that key.
-fn set_aside(key: &str, value: &str) -> Result<String, String> {
+fn set_aside(key: &str, value: &str) -> Result<String, PageError> {
     let aside = format!("{SET_ASIDE_PREFIX}{}.{}", key.trim_start_matches(PREFIX), now_ms().round() as u64);
     storage_set(&aside, value)?;
     storage_remove(key);
@@ -49,7 +50,7 @@ pub fn load_answers(view: &SurveyView) -> (SurveyAnswers, Option<String>) {
             let why = format!("they belong to survey \"{}\"", file.survey);
             return (empty, Some(set_aside_notice(&key, &saved, &what, &why)));
         }
-        Err(why) => return (empty, Some(set_aside_notice(&key, &saved, &what, &why))),
+        Err(why) => return (empty, Some(set_aside_notice(&key, &saved, &what, &why.to_string()))),
     };
     let checked = from_records(view, &file.answers);
     if checked.problems.is_empty() {
@@ -69,22 +70,16 @@ pub fn load_answers(view: &SurveyView) -> (SurveyAnswers, Option<String>) {
     (checked.answers, Some(notice))
 }
 
-pub fn summary(problems: &[String]) -> String {
-    let mut text = problems.iter().take(3).cloned().collect::<Vec<_>>().join("; ");
-    if problems.len() > 3 {
-        text.push_str(&format!("; and {} more", problems.len() - 3));
-    }
-    text
-}
-
-pub fn save_answers(view: &SurveyView, answers: &SurveyAnswers) -> Result<(), String> {
+/// Saves a survey's answers; the error says they could not be saved, and why.
+pub fn save_answers(view: &SurveyView, answers: &SurveyAnswers) -> Result<(), PageError> {
     let key = answers_key(&view.task);
     if answers.is_empty() {
         storage_remove(&key);
         return Ok(());
     }
-    let text = serde_json::to_string(&to_file(view, answers)).map_err(|e| e.to_string())?;
-    storage_set(&key, &text).map_err(|e| format!("your answers could not be saved in this browser: {e}"))
+    let text = serde_json::to_string(&to_file(view, answers)).map_err(|e| PageError::Write(e.to_string()))?;
+    storage_set(&key, &text)
+        .map_err(|e| PageError::Browser(format!("your answers could not be saved in this browser: {e}")))
 }
 
 /// Sets aside answer entries for surveys this page does not have (or an older layout).
@@ -115,7 +110,7 @@ pub fn load_backend_choice() -> (BackendChoice, Option<String>) {
     (choice.unwrap_or(BackendChoice::Auto), notice)
 }
 
-pub fn save_backend_choice(choice: BackendChoice) -> Result<(), String> {
+pub fn save_backend_choice(choice: BackendChoice) -> Result<(), PageError> {
     storage_set(BACKEND_KEY, choice.id())
 }
 

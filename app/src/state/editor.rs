@@ -6,12 +6,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::answers::Forecast;
-use crate::bundle::Progress;
-use crate::custom::CustomQuestion;
-use crate::encoder::PageEncoder;
-use crate::engine::EmbeddedQuestion;
-use crate::jobs::Job;
+use crate::domain::custom::{CustomQuestion, EmbeddedQuestion, embedded};
+use crate::domain::groups::{DEFAULT_CONTEXT, GroupPredictions};
+use crate::domain::progress::Progress;
+use crate::engine::encoder::PageEncoder;
+use crate::platform::job::Job;
 
 /// Which part of the page is on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,47 +38,6 @@ impl EncoderStatus {
     }
 }
 
-/// Context sizes the slider offers (`None`: all of a group's answers).
-pub const CONTEXT_SIZES: [Option<usize>; 7] = [Some(5), Some(10), Some(20), Some(50), Some(100), Some(200), None];
-/// The slider's start: the size GPO was validated with in training.
-pub const DEFAULT_CONTEXT: usize = 2;
-
-pub fn context_label(size: Option<usize>) -> String {
-    match size {
-        Some(n) => format!("{n} answers per group"),
-        None => "all of each group's answers".into(),
-    }
-}
-
-/// One group's predicted distribution on the selected question.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GroupForecast {
-    pub name: String,
-    pub label: String,
-    /// Real answers GPO read as context.
-    pub context: usize,
-    pub forecast: Option<Forecast>,
-}
-
-/// The person's own predicted answer, or why there is none.
-#[derive(Clone, Debug, PartialEq)]
-pub enum YouForecast {
-    Predicted { forecast: Forecast, answers: usize, survey: String },
-    Missing(String),
-}
-
-/// Predictions of one custom question for every group of one survey.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GroupPredictions {
-    pub task: String,
-    pub key: String,
-    pub context_size: Option<usize>,
-    pub groups: Vec<GroupForecast>,
-    pub you: Option<YouForecast>,
-    /// Every group predicted (a large context is predicted a few groups at a time).
-    pub complete: bool,
-}
-
 #[derive(Clone, Copy)]
 pub struct EditorState {
     pub tab: RwSignal<Tab>,
@@ -100,11 +58,11 @@ pub struct EditorState {
     /// Task of the survey whose groups are predicted.
     pub survey: RwSignal<String>,
     pub survey_loading: RwSignal<Option<Progress>>,
-    /// Index into [`CONTEXT_SIZES`].
+    /// Index into [`crate::domain::groups::CONTEXT_SIZES`].
     pub context: RwSignal<usize>,
     pub compare: (RwSignal<String>, RwSignal<String>),
     pub predictions: RwSignal<Option<Arc<GroupPredictions>>>,
-    /// Predicting every group on the selected question (`group_predict`).
+    /// Predicting every group on the selected question (`jobs::groups`).
     pub group_job: Job,
     pub embed_ms: RwSignal<Option<f64>>,
     pub group_predict_ms: RwSignal<Option<f64>>,
@@ -177,14 +135,4 @@ impl Default for EditorState {
     fn default() -> Self {
         Self::new()
     }
-}
-
-pub fn embedded(custom: &[CustomQuestion]) -> Vec<EmbeddedQuestion> {
-    custom
-        .iter()
-        .filter_map(|q| {
-            let embedding = q.embedding.as_ref()?;
-            Some(EmbeddedQuestion { question: q.question(), embedding: embedding.clone() })
-        })
-        .collect()
 }

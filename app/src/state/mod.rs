@@ -6,13 +6,20 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 
-use crate::answers::{AnswerBook, Forecast, SurveyAnswers};
-use crate::backend::{BackendChoice, BackendInfo};
-use crate::bundle::{LoadedBundle, Progress};
-use crate::editor_state::EditorState;
-use crate::engine::{Engine, SurveyView};
-use crate::jobs::Job;
-use crate::list::ListState;
+pub mod editor;
+pub mod list;
+
+use crate::domain::answers::{AnswerBook, SurveyAnswers};
+use crate::domain::prediction::PredictionSet;
+use crate::domain::progress::Progress;
+use crate::domain::settings::BackendChoice;
+use crate::domain::view::SurveyView;
+use crate::engine::Engine;
+use crate::engine::backend::BackendInfo;
+use crate::platform::bundle::LoadedBundle;
+use crate::platform::job::Job;
+use editor::EditorState;
+use list::ListState;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Phase {
@@ -44,24 +51,6 @@ pub struct Notice {
     pub id: u64,
     pub level: Level,
     pub text: String,
-}
-
-/// GPO's latest prediction of a survey's unanswered questions.
-#[derive(Clone, Debug, PartialEq)]
-pub struct PredictionSet {
-    pub survey: usize,
-    /// Per question; `None` for questions that were answered (the context).
-    pub forecasts: Vec<Option<Forecast>>,
-    /// The predicted questions, in the order they were predicted.
-    pub targets: Vec<usize>,
-    /// How many answers the context held.
-    pub context: usize,
-}
-
-impl PredictionSet {
-    pub fn forecast(&self, question: usize) -> Option<&Forecast> {
-        self.forecasts.get(question).and_then(Option::as_ref)
-    }
 }
 
 /// Measured in the page with `performance.now()`.
@@ -97,7 +86,10 @@ pub struct AppState {
     pub list: ListState,
     pub editor: EditorState,
     pub bundle: StoredValue<Option<Rc<LoadedBundle>>, LocalStorage>,
-    pub engine: StoredValue<Option<Rc<Engine>>, LocalStorage>,
+    /// The models; read with [`AppState::engine`], replaced with [`AppState::set_engine`].
+    engine: StoredValue<Option<Rc<Engine>>, LocalStorage>,
+    /// Bumped whenever the engine is replaced: what the prediction jobs' triggers track.
+    pub engine_version: RwSignal<u64>,
     next_notice: StoredValue<u64>,
 }
 
@@ -120,6 +112,7 @@ impl AppState {
             editor: EditorState::new(),
             bundle: StoredValue::new_local(None),
             engine: StoredValue::new_local(None),
+            engine_version: RwSignal::new(0),
             next_notice: StoredValue::new(0),
         }
     }
@@ -138,6 +131,17 @@ impl AppState {
 
     pub fn dismiss(&self, id: u64) {
         self.notices.update(|notices| notices.retain(|n| n.id != id));
+    }
+
+    /// The models as they are now (untracked).
+    pub fn engine(&self) -> Option<Rc<Engine>> {
+        self.engine.get_value()
+    }
+
+    /// Replaces the models; the prediction jobs run again on the new ones.
+    pub fn set_engine(&self, engine: Rc<Engine>) {
+        self.engine.set_value(Some(engine));
+        self.engine_version.update(|v| *v += 1);
     }
 
     /// The survey on screen (untracked).

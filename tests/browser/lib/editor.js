@@ -1,4 +1,6 @@
 // Helpers for the question editor's tests: open it, fill the form, save, read the group grid.
+import assert from 'node:assert/strict';
+
 import { LOAD_TIMEOUT, PREDICT_TIMEOUT } from './harness.js';
 
 /// Opens the editor tab and waits until the encoder is loaded.
@@ -100,4 +102,19 @@ export function nativeCosines(embedding, native) {
 
 export async function millis(page, testId) {
   return Number(await page.getByTestId(testId).textContent());
+}
+
+/// One probability per option, summing to 1.
+export function assertDistribution(probs, options, what) {
+  assert.equal(probs.length, options, `${what}: one probability per option`);
+  const total = probs.reduce((a, b) => a + b, 0);
+  assert.ok(Math.abs(total - 1) < 1e-3, `${what} sums to ${total}`);
+  assert.ok(probs.every((p) => p >= 0 && p <= 1), `${what}: ${probs}`);
+}
+
+/// A download's stream as text.
+export async function streamText(stream) {
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return Buffer.concat(chunks).toString('utf8');
 }

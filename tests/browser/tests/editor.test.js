@@ -16,12 +16,14 @@ import {
   waitForPrediction,
 } from '../lib/harness.js';
 import {
+  assertDistribution,
   fillForm,
   millis,
   nativeCosines,
   problems,
   readEmbedding,
   readGrid,
+  streamText,
   waitForGrid,
   writeQuestion,
 } from '../lib/editor.js';
@@ -31,19 +33,6 @@ const QUESTION = 'How much do you trust scientists to act in the best interests 
 const OPTIONS = ['A great deal', 'A fair amount', 'Not too much', 'No confidence at all'];
 // The contexts the slider offers, by position.
 const SIZES = ['5', '10', '20', '50', '100', '200', 'all'];
-
-function assertDistribution(probs, options, what) {
-  assert.equal(probs.length, options, `${what}: one probability per option`);
-  const total = probs.reduce((a, b) => a + b, 0);
-  assert.ok(Math.abs(total - 1) < 1e-3, `${what} sums to ${total}`);
-  assert.ok(probs.every((p) => p >= 0 && p <= 1), `${what}: ${probs}`);
-}
-
-async function streamText(stream) {
-  const chunks = [];
-  for await (const chunk of stream) chunks.push(chunk);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 describe('question editor (CPU)', () => {
   let server;
@@ -448,33 +437,6 @@ describe('question editor (CPU)', () => {
         assert.ok(box && box.x >= 0 && box.x + box.width <= viewport.width + 1, `${id} is on screen horizontally`);
       }
       await page.screenshot({ path: `${process.env.GPO_SCREENSHOTS ?? '/tmp'}/gpo-editor-${viewport.width}.png`, fullPage: true });
-    }
-  });
-});
-
-describe('question editor: encoder download fails', () => {
-  it('says why, and loads on "Try again"', async () => {
-    const server = await startServer();
-    const browser = await launch();
-    try {
-      const { page, context } = browser;
-      await openApp(page, server.url);
-      // A corrupted download: the checksum against the manifest fails.
-      await context.route('**/bundle/minilm.f16.safetensors', (route) =>
-        route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.alloc(1000) }),
-      );
-      await page.getByTestId('tab-editor').click();
-      await page.waitForSelector('[data-testid=editor-status][data-state=failed]', { timeout: 60_000 });
-      assert.match(await page.getByTestId('editor-error').textContent(), /minilm\.f16\.safetensors is truncated: 1000 of \d+ bytes/);
-      assert.equal(await page.getByTestId('editor-save').count(), 1);
-      assert.ok(await page.getByTestId('editor-save').isDisabled(), 'nothing to save with until the encoder is ready');
-      await context.unroute('**/bundle/minilm.f16.safetensors');
-      await page.getByTestId('editor-retry').click();
-      await page.waitForSelector('[data-testid=editor-status][data-state=ready]', { timeout: 180_000 });
-      assert.deepEqual(browser.pageErrors, []);
-    } finally {
-      await browser.close();
-      await server.close();
     }
   });
 });

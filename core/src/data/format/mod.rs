@@ -5,6 +5,7 @@
 //! Reading collects every problem (file, line, field) instead of stopping at the first, so
 //! `gpo data check` can list them all; a survey with any problem is not loaded.
 
+mod answers_file;
 mod csv_table;
 mod manifest;
 mod read;
@@ -13,10 +14,11 @@ mod write;
 #[cfg(test)]
 mod tests;
 
+pub use answers_file::{SKIPPED_UNKNOWN, read_answers_file};
 pub use manifest::{
     ANSWERS_FILE, FORMAT_VERSION, MANIFEST_FILE, Manifest, QUESTIONS_FILE, RESPONDENTS_FILE, RespondentsDeclared,
 };
-pub use read::{SKIPPED_UNKNOWN, check_survey, read_answers_file};
+pub use read::check_survey;
 pub use write::write_survey;
 
 use std::path::Path;
