@@ -6,6 +6,8 @@
 pub mod answers;
 pub mod custom;
 pub mod error;
+#[cfg(test)]
+mod fuzz;
 pub mod groups;
 pub mod list;
 pub mod prediction;

@@ -195,15 +195,7 @@ pub fn parse_import(text: &str, default_survey: &str) -> Result<Vec<(String, Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::view::fixture::view;
-
-    fn answered() -> SurveyAnswers {
-        let mut answers = SurveyAnswers::new(3);
-        answers.set(0, Some(1), Some(Forecast { probs: vec![0.4, 0.6], std: vec![0.1, 0.2] }));
-        answers.set(1, None, None);
-        answers.set(2, Some(0), None);
-        answers
-    }
+    use crate::view::fixture::{answered, view};
 
     #[test]
     fn the_json_file_reads_back_what_it_wrote() {

@@ -31,6 +31,7 @@ pub(crate) mod fixture {
     use gpo_core::protocol::Metric;
 
     use super::SurveyView;
+    use crate::answers::{Forecast, SurveyAnswers};
 
     pub fn question(key: &str, text: &str, options: &[&str]) -> Question {
         Question {
@@ -39,6 +40,15 @@ pub(crate) mod fixture {
             options: options.iter().map(|o| o.to_string()).collect(),
             ordinals: None,
         }
+    }
+
+    /// Answers to [`view`]'s survey: q1 answered (with a kept prediction), q2 skipped, q3 answered.
+    pub fn answered() -> SurveyAnswers {
+        let mut answers = SurveyAnswers::new(3);
+        answers.set(0, Some(1), Some(Forecast { probs: vec![0.4, 0.6], std: vec![0.1, 0.2] }));
+        answers.set(1, None, None);
+        answers.set(2, Some(0), None);
+        answers
     }
 
     /// A view over `questions` (no groups; an untrained model's settings).

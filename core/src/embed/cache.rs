@@ -203,6 +203,55 @@ fn hex_to_bytes32(hex: &str) -> [u8; 32] {
 mod tests {
     use super::*;
 
+    /// Generated damage (issue 14): cut anywhere, bits flipped, a header field set to any
+    /// value. The cache reads as it was or is refused — never a panic, never an allocation
+    /// sized by a length the file claims. `GPO_FUZZ_CASES` sets the cases.
+    mod fuzz {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        fn cases() -> u32 {
+            std::env::var("GPO_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
+        }
+
+        fn store() -> Vec<u8> {
+            let mut store = EmbeddingStore::new("sha", "fmt", 4);
+            for i in 0..5 {
+                store.insert(&format!("text {i}"), &[i as f32, 0.5, -1.0, 2.0]);
+            }
+            store.to_bytes(StoreDType::F16)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+
+            #[test]
+            fn a_damaged_cache_reads_or_is_refused(
+                cut in proptest::option::of(any::<usize>()),
+                flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
+                field in proptest::option::of((0usize..64, any::<u32>())),
+            ) {
+                let mut bytes = store();
+                if let Some((at, value)) = field && at + 4 <= bytes.len() {
+                    bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+                }
+                if let Some(cut) = cut {
+                    bytes.truncate(cut % (bytes.len() + 1));
+                }
+                for &(at, bit) in &flips {
+                    if !bytes.is_empty() {
+                        let i = at % bytes.len();
+                        bytes[i] ^= 1 << (bit % 8);
+                    }
+                }
+                if let Ok(read) = EmbeddingStore::from_bytes(&bytes, Path::new("cache.bin")) {
+                    prop_assert!(read.len() <= 5 || bytes.len() > store().len());
+                }
+            }
+        }
+    }
+
     const SHA: &str = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db";
 
     fn store() -> EmbeddingStore {

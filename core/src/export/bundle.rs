@@ -158,13 +158,18 @@ pub fn embeddings_from_bytes(bytes: &[u8], questions: &[Question], file: &str) -
     let rows = u32::from_le_bytes(bytes[8..12].try_into().unwrap()) as usize;
     let dim = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
     let expected_rows: usize = questions.iter().map(|q| q.options.len()).sum();
-    if rows != expected_rows || bytes.len() != 16 + rows * dim * 2 {
+    // Checked: on wasm32 a crafted header's rows × dim would wrap around.
+    let length = rows.checked_mul(dim).and_then(|n| n.checked_mul(2)).and_then(|n| n.checked_add(16));
+    if rows != expected_rows || length != Some(bytes.len()) {
         return Err(invalid(format!(
             "{rows} rows × {dim} in {} bytes; the survey has {expected_rows} options",
             bytes.len()
         )));
     }
-    let data = bytes[16..].chunks_exact(2).map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32()).collect();
+    let data: Vec<f32> = bytes[16..].chunks_exact(2).map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32()).collect();
+    if let Some(at) = data.iter().position(|v| !v.is_finite()) {
+        return Err(invalid(format!("value {at} is not a finite number")));
+    }
     let mut offsets = vec![0];
     for q in questions {
         offsets.push(offsets.last().unwrap() + q.options.len());
@@ -176,16 +181,28 @@ impl WebSurvey {
     pub fn parse(bytes: &[u8], file: &str) -> Result<Self, BundleError> {
         let survey: Self = serde_json::from_slice(bytes)
             .map_err(|e| BundleError::Invalid { file: file.into(), detail: e.to_string() })?;
+        let invalid = |detail: String| BundleError::Invalid { file: file.into(), detail };
+        survey.model.check().map_err(|e| invalid(e.to_string()))?;
+        if let Some(question) = survey.questions.iter().find(|q| q.options.is_empty()) {
+            return Err(invalid(format!("question {} has no options", question.key)));
+        }
         let rows: usize = survey.questions.iter().map(|q| q.options.len()).sum();
         if survey.population.rows() != rows {
-            return Err(BundleError::Invalid {
-                file: file.into(),
-                detail: "population rows do not match the questions".into(),
-            });
+            return Err(invalid("population rows do not match the questions".into()));
+        }
+        survey
+            .population
+            .check(survey.model.population_factors, survey.model.input_dim)
+            .map_err(|e| invalid(e.to_string()))?;
+        if let Offset::Factor { lambda } = survey.offset
+            && !(lambda.is_finite() && lambda >= 0.0)
+        {
+            return Err(invalid(format!("the factor offset's strength {lambda} is not a finite strength")));
         }
         for group in &survey.groups {
             for (q, probs) in &group.answers {
-                if *q >= survey.questions.len() || probs.len() != survey.questions[*q].options.len() {
+                let distribution = probs.iter().all(|p| p.is_finite() && *p >= 0.0) && probs.iter().sum::<f32>() > 0.0;
+                if *q >= survey.questions.len() || probs.len() != survey.questions[*q].options.len() || !distribution {
                     return Err(BundleError::Invalid {
                         file: file.into(),
                         detail: format!("group {}: bad answer to question {q}", group.name),

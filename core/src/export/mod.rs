@@ -6,3 +6,8 @@ pub mod contexts;
 pub mod passes;
 pub mod predictor;
 pub mod web;
+
+#[cfg(test)]
+mod fuzz;
+#[cfg(test)]
+pub(crate) mod test_bundle;

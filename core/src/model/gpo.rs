@@ -10,6 +10,18 @@ use super::layer::{GpoLayer, GpoLayerConfig};
 use super::population::{Offset, Population};
 use super::segments::{Segments, segment_softmax};
 
+/// The most weights [`GpoConfig::check`] lets a configuration ask for (64 MB of f32; the paper's
+/// size has under a million).
+pub const MAX_WEIGHTS: u128 = 16_000_000;
+
+/// A model configuration that cannot be built (see [`GpoConfig::check`]).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("model {field}: {detail}")]
+pub struct ConfigError {
+    pub field: &'static str,
+    pub detail: String,
+}
+
 #[derive(Config, Debug)]
 pub struct GpoConfig {
     /// Width of the (question, option) embedding x.
@@ -75,6 +87,47 @@ impl GpoConfig {
             (true, false) => Offset::Prior,
             (true, true) => Offset::Factor { lambda: self.factor_lambda },
         }
+    }
+
+    /// Whether a model of this shape can be built, and within what a page or a laptop holds:
+    /// a configuration read from a file (a web bundle, `config.json`) is checked before
+    /// [`GpoConfig::init`], whose layers assert their shapes.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        let bad = |field: &'static str, detail: String| Err(ConfigError { field, detail });
+        let within = |v: usize, max: usize| (1..=max).contains(&v);
+        if !within(self.input_dim, 1 << 14) {
+            return bad("input_dim", format!("{} is not in 1..=16384", self.input_dim));
+        }
+        if !within(self.d_model, 1 << 12) || !within(self.d_ff, 1 << 14) {
+            return bad("d_model", format!("{} / d_ff {} is out of range", self.d_model, self.d_ff));
+        }
+        if !(2..=16).contains(&self.embed_depth) {
+            return bad("embed_depth", format!("{} (the embedder needs 2 to 16 layers)", self.embed_depth));
+        }
+        if self.layers > 64 {
+            return bad("layers", format!("{} is more than 64", self.layers));
+        }
+        if self.heads == 0 || !self.d_model.is_multiple_of(self.heads) {
+            return bad("heads", format!("{} does not divide d_model {}", self.heads, self.d_model));
+        }
+        if !(0.0..1.0).contains(&self.dropout) {
+            return bad("dropout", format!("{} is not in [0, 1)", self.dropout));
+        }
+        if self.population_factors > 256 {
+            return bad("population_factors", format!("{} is more than 256", self.population_factors));
+        }
+        if !self.factor_lambda.is_finite() || self.factor_lambda < 0.0 {
+            return bad("factor_lambda", format!("{} is not a finite strength", self.factor_lambda));
+        }
+        // Each size may be fine alone and the whole too large to allocate: bound the weights.
+        let (d, ff, input) = (self.d_model as u128, self.d_ff as u128, self.input_dim as u128);
+        let extra = 1 + if self.prior_input { Population::width(self.population_factors) as u128 } else { 0 };
+        let embedder = (input + extra) * d + (self.embed_depth as u128 - 1) * d * d;
+        let weights = embedder + self.layers as u128 * (4 * d * d + 2 * d * ff) + d * ff + 2 * ff;
+        if weights > MAX_WEIGHTS {
+            return bad("d_model", format!("{weights} weights; at most {MAX_WEIGHTS} are built"));
+        }
+        Ok(())
     }
 
     pub fn init(&self, device: &Device) -> Gpo {

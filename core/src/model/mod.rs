@@ -10,6 +10,7 @@ pub mod layer;
 pub mod loss;
 pub mod param_ids;
 pub mod population;
+mod population_check;
 pub mod predict;
 pub mod prior_map;
 pub mod segments;
@@ -17,8 +18,9 @@ pub mod segments;
 pub mod wgsl;
 
 pub use batch::{EpisodeInput, GpoBatch, build_batch};
-pub use gpo::{Gpo, GpoConfig, GpoOutput};
+pub use gpo::{ConfigError, Gpo, GpoConfig, GpoOutput};
 pub use population::{Offset, Population};
+pub use population_check::PopulationError;
 pub use predict::{GpoRunner, Prediction, ReadBackError};
 #[cfg(test)]
 mod tests;

@@ -63,6 +63,8 @@ pub fn record_bytes(model: &Gpo) -> Result<Vec<u8>, ExportError> {
 /// A model from Burn record bytes.
 pub fn model_from_record(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo, ExportError> {
     let record_error = |e: &dyn std::fmt::Debug| ExportError::Record { detail: format!("{e:?}") };
+    // The configuration comes from a file too: a shape `init` cannot build is an error here.
+    config.check().map_err(|e| ExportError::Record { detail: e.to_string() })?;
     let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| record_error(&e))?;
     config.init(device).try_load_record(record).map_err(|e| record_error(&e))
 }

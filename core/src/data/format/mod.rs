@@ -12,6 +12,8 @@ mod read;
 mod write;
 
 #[cfg(test)]
+mod fuzz;
+#[cfg(test)]
 mod tests;
 
 pub use answers_file::{SKIPPED_UNKNOWN, read_answers_file};
