@@ -14,8 +14,11 @@ use gpo_core::train::checkpoint::Checkpoint;
 use gpo_core::util::rng::Rng;
 use gpo_tests::gpo_binary;
 
-/// Training steps of each run.
+/// Training steps of each run (RUN's `--steps`).
 const STEPS: usize = 40;
+
+/// The training run every test starts: GD4, one split and seed, `STEPS` steps.
+const RUN: [&str; 9] = ["train", "--task", "gd4", "--split", "0.6", "--seed", "3", "--steps", "40"];
 
 /// What must be byte-identical (meta.json also records the seconds the run took).
 const MODEL_FILES: [&str; 3] = ["config.json", "model.bpk", "model.safetensors"];
@@ -29,19 +32,7 @@ fn scratch(name: &str) -> PathBuf {
 /// A short GD4 training run writing its model to `out` (checkpointing every other step).
 fn train(out: &Path, resume: bool) -> Child {
     let mut command = Command::new(gpo_binary());
-    command.args([
-        "train",
-        "--task",
-        "gd4",
-        "--split",
-        "0.6",
-        "--seed",
-        "3",
-        "--steps",
-        &STEPS.to_string(),
-        "--eval-every",
-        "10",
-    ]);
+    command.args(RUN).args(["--eval-every", "10"]);
     command.args(["--checkpoint-every", "2", "--layers", "1", "--d-model", "32", "--d-ff", "64", "--embed-depth", "2"]);
     command.arg("--out").arg(out);
     if resume {
@@ -70,6 +61,7 @@ fn assert_same_model(a: &Path, b: &Path, what: &str) {
 
 #[test]
 fn seeded_training_is_bit_reproducible_and_survives_sigkill() {
+    assert_eq!(RUN[8].parse::<usize>().ok(), Some(STEPS), "RUN's --steps is STEPS");
     let first = scratch("first");
     let started = Instant::now();
     finish(train(&first, false), "the first run");
@@ -140,19 +132,8 @@ fn the_binary_refuses_a_resume_with_other_settings() {
     let dir = scratch("other");
     finish(train(&dir, false), "the run");
     let output = Command::new(gpo_binary())
-        .args([
-            "train",
-            "--task",
-            "gd4",
-            "--split",
-            "0.6",
-            "--seed",
-            "3",
-            "--steps",
-            &STEPS.to_string(),
-            "--layers",
-            "2",
-        ])
+        .args(RUN)
+        .args(["--layers", "2"])
         .arg("--out")
         .arg(&dir)
         .arg("--resume")

@@ -210,10 +210,7 @@ mod tests {
         use proptest::prelude::*;
 
         use super::*;
-
-        fn cases() -> u32 {
-            std::env::var("GPO_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(2000)
-        }
+        use crate::util::fuzz::{cases, damage};
 
         fn store() -> Vec<u8> {
             let mut store = EmbeddingStore::new("sha", "fmt", 4);
@@ -224,7 +221,7 @@ mod tests {
         }
 
         proptest! {
-            #![proptest_config(ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() })]
+            #![proptest_config(ProptestConfig { cases: cases(2000), failure_persistence: None, ..ProptestConfig::default() })]
 
             #[test]
             fn a_damaged_cache_reads_or_is_refused(
@@ -232,19 +229,11 @@ mod tests {
                 flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4),
                 field in proptest::option::of((0usize..64, any::<u32>())),
             ) {
-                let mut bytes = store();
-                if let Some((at, value)) = field && at + 4 <= bytes.len() {
-                    bytes[at..at + 4].copy_from_slice(&value.to_le_bytes());
+                let mut valid = store();
+                if let Some((at, value)) = field && at + 4 <= valid.len() {
+                    valid[at..at + 4].copy_from_slice(&value.to_le_bytes());
                 }
-                if let Some(cut) = cut {
-                    bytes.truncate(cut % (bytes.len() + 1));
-                }
-                for &(at, bit) in &flips {
-                    if !bytes.is_empty() {
-                        let i = at % bytes.len();
-                        bytes[i] ^= 1 << (bit % 8);
-                    }
-                }
+                let bytes = damage(&valid, cut, &flips);
                 if let Ok(read) = EmbeddingStore::from_bytes(&bytes, Path::new("cache.bin")) {
                     prop_assert!(read.len() <= 5 || bytes.len() > store().len());
                 }

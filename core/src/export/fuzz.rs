@@ -17,10 +17,7 @@ use serde_json::{Value, json};
 use super::bundle::Manifest;
 use super::predictor::SurveyPredictor;
 use super::test_bundle::{BundleFiles, small_bundle};
-
-fn cases(default: u32) -> u32 {
-    std::env::var("GPO_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+use crate::util::fuzz::{cases, damage};
 
 /// Values that break what a field's reader assumes: zero, negative, huge, fractional, of the
 /// wrong type, empty.
@@ -157,21 +154,6 @@ fn loads_or_refuses(
         }
     }
     Ok(())
-}
-
-/// Byte damage: cut at `cut` (when set), then flip `flips` bits.
-fn damage(bytes: &[u8], cut: Option<usize>, flips: &[(usize, u8)]) -> Vec<u8> {
-    let mut out = bytes.to_vec();
-    if let Some(cut) = cut {
-        out.truncate(cut % (bytes.len() + 1));
-    }
-    for &(at, bit) in flips {
-        if !out.is_empty() {
-            let i = at % out.len();
-            out[i] ^= 1 << (bit % 8);
-        }
-    }
-    out
 }
 
 fn byte_damage() -> impl Strategy<Value = (Option<usize>, Vec<(usize, u8)>)> {

@@ -3,6 +3,8 @@
 
 pub mod digest;
 pub mod fs;
+#[cfg(test)]
+pub mod fuzz;
 pub mod linalg;
 pub mod rng;
 pub mod stats;

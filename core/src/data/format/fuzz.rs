@@ -7,10 +7,7 @@
 use proptest::prelude::*;
 
 use super::{ANSWERS_FILE, MANIFEST_FILE, QUESTIONS_FILE, RESPONDENTS_FILE, check_survey};
-
-fn cases(default: u32) -> u32 {
-    std::env::var("GPO_FUZZ_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
+use crate::util::fuzz::cases;
 
 const MANIFEST: &str = r#"{"format": "gpo-survey/1", "id": "climate", "title": "Climate poll", "respondents": "groups", "metric": "wasserstein"}"#;
 const QUESTIONS: &str = "question,text,option,value\nheat,How worried are you?,Very,1\nheat,,Somewhat,2\nheat,,Not at all,3\ncars,\"Ban cars, downtown?\",Yes,1\ncars,,No,2\n";
