@@ -5,7 +5,7 @@
 
 use gpo_core::data::Task;
 use gpo_core::embed::TextFormat;
-use gpo_core::eval::new_questions::{TextPrior, holdout_questions, new_question_episodes, without_answers_to};
+use gpo_core::eval::new_questions::{Holdout, TextPrior, holdout_questions, new_question_episodes, without_answers_to};
 use gpo_core::eval::ridge::Ridge;
 use gpo_core::model::Population;
 use gpo_core::model::factor::FactorModel;
@@ -19,7 +19,7 @@ fn the_text_prior_beats_uniform_on_held_out_questions() {
         let s = survey(task);
         let e = embeddings(&s, TextFormat::QuestionOption);
         let split = protocol::split(&s, &ProtocolConfig::new(0.6, 0)).unwrap();
-        let held = holdout_questions(&s, 0.2, 0);
+        let held = holdout_questions(&s, 0.2, 0, Holdout::Random);
         let visible = without_answers_to(&s, &held);
         let population = Population::fit(&visible, &e, &split.meta_train(), 8);
         assert!(held.iter().all(|&q| !population.known[e.offsets[q]]), "{task}: a held-out question has a prior");

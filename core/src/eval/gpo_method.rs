@@ -85,6 +85,7 @@ impl<'a> GpoMethod<'a> {
             let names = |ids: &[usize]| ids.iter().map(|&i| fold.survey.respondents[i].name.clone()).collect();
             let meta = ModelMeta {
                 holdout_questions: 0.0,
+                holdout: Default::default(),
                 task: fold.survey.info.id.clone(),
                 format: self.format.id().into(),
                 split,

@@ -9,6 +9,7 @@ pub mod curve;
 pub mod factor;
 pub mod gpo_method;
 pub mod knn;
+pub mod linear_text_prior;
 pub mod new_groups;
 pub mod new_questions;
 pub mod ridge;

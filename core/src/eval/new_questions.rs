@@ -5,20 +5,13 @@
 //! `gpo train --holdout-questions F` is scored so by `gpo eval --new-questions`.
 
 use crate::data::Survey;
+use crate::embed::TaskEmbeddings;
 use crate::model::Population;
+use crate::model::prior_map::CLOSE;
+use crate::model::prior_map::{Known, PositionTable};
 use crate::protocol::score::{EvalError, Predictor};
 use crate::protocol::{Episode, episodes};
-use crate::util::rng::Rng;
-
-/// The held-out questions: `round(fraction · questions)` of them, sorted, fixed by the seed.
-pub fn holdout_questions(survey: &Survey, fraction: f64, seed: u64) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..survey.questions.len()).collect();
-    Rng::derived(seed, &[0x0E1D]).shuffle(&mut order);
-    let n = ((fraction.clamp(0.0, 1.0) * order.len() as f64).round() as usize).min(order.len());
-    let mut held = order[..n].to_vec();
-    held.sort_unstable();
-    held
-}
+pub use crate::protocol::{Holdout, holdout_questions};
 
 /// The survey without any respondent's answers to `questions` (the questions themselves stay,
 /// so question indices and embedding rows are unchanged).
@@ -77,38 +70,23 @@ impl Predictor for TextPrior<'_> {
 }
 
 /// The no-text baseline for a new question: per number of options, the mean known prior at each
-/// option position (the option scale's typical answer), the same for everyone. A text map that
-/// cannot beat it has learnt nothing from the question's words.
-pub struct PositionPrior {
-    /// Options → the mean distribution over positions of the known questions with that many.
-    by_options: std::collections::BTreeMap<usize, Vec<f32>>,
-}
+/// option position (the option scale's typical answer, `model::prior_map::PositionTable`), the
+/// same for everyone. A text map that cannot beat it has learnt nothing from the question's words.
+pub struct PositionPrior(pub PositionTable);
 
 impl PositionPrior {
     /// Averages the known priors of `population` (rows at `offsets`) by option count and position.
     pub fn fit(population: &Population, offsets: &[usize]) -> Self {
-        let mut sums: std::collections::BTreeMap<usize, Vec<f64>> = Default::default();
-        for question in offsets.windows(2).filter(|w| population.known[w[0]]) {
-            let (start, end) = (question[0], question[1]);
-            let sum = sums.entry(end - start).or_insert_with(|| vec![0.0; end - start]);
-            for (s, &p) in sum.iter_mut().zip(&population.probs[start..end]) {
-                *s += p as f64;
-            }
-        }
-        // Normalising the sums is the same as averaging the (normalised) priors.
-        let by_options = sums
-            .into_iter()
-            .map(|(n, sum)| {
-                let total: f64 = sum.iter().sum();
-                (n, sum.iter().map(|&s| (s / total) as f32).collect())
-            })
-            .collect();
-        Self { by_options }
+        let known = offsets
+            .windows(2)
+            .filter(|w| population.known[w[0]])
+            .map(|w| Known { prior: &population.probs[w[0]..w[1]], loadings: &[] });
+        Self(PositionTable::fit(known, 0))
     }
 
     /// The distribution for a question of `options` options (uniform for an unseen count).
     pub fn distribution(&self, options: usize) -> Vec<f32> {
-        self.by_options.get(&options).cloned().unwrap_or_else(|| vec![1.0 / options as f32; options])
+        self.0.prior(options)
     }
 }
 
@@ -123,6 +101,51 @@ impl Predictor for PositionPrior {
             .map(|e| e.targets.iter().map(|&q| self.distribution(survey.questions[q].options.len())).collect())
             .collect())
     }
+}
+
+/// Bounds of the similarity bands a held-out question is scored in: its similarity to the
+/// closest known question, by the text map's kernel (`model::prior_map::CLOSE` is the page's
+/// line between "drew on close questions" and "the scale's typical answer").
+pub const SIMILARITY_BANDS: [(f64, f64); 3] = [(0.0, 0.3), (0.3, CLOSE), (CLOSE, f64::INFINITY)];
+
+/// The held-out questions' episodes split by [`SIMILARITY_BANDS`]: per band, each episode
+/// with only its targets in the band (episodes left with none dropped), and how many questions
+/// fall in it.
+pub fn by_similarity(
+    episodes: &[Episode],
+    held_out: &[usize],
+    population: &Population,
+    embeddings: &TaskEmbeddings,
+) -> Vec<(usize, Vec<Episode>)> {
+    let known: Vec<usize> =
+        (0..embeddings.offsets.len() - 1).filter(|&q| population.known[embeddings.offsets[q]]).collect();
+    let similarity: Vec<(usize, f64)> = match &population.prior_map {
+        Some(map) => held_out
+            .iter()
+            .map(|&q| {
+                let rows = embeddings.offsets[q] * embeddings.dim..embeddings.offsets[q + 1] * embeddings.dim;
+                let nearest = map.nearest(embeddings, known.iter().copied(), &embeddings.data[rows], 1);
+                (q, nearest.first().map_or(0.0, |n| n.similarity))
+            })
+            .collect(),
+        None => held_out.iter().map(|&q| (q, 0.0)).collect(),
+    };
+    SIMILARITY_BANDS
+        .iter()
+        .map(|&(low, high)| {
+            let inside: Vec<usize> =
+                similarity.iter().filter(|(_, s)| (low..high).contains(s)).map(|(q, _)| *q).collect();
+            let banded = episodes
+                .iter()
+                .map(|e| Episode {
+                    targets: e.targets.iter().copied().filter(|q| inside.contains(q)).collect(),
+                    ..e.clone()
+                })
+                .filter(|e| !e.targets.is_empty())
+                .collect();
+            (inside.len(), banded)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -174,10 +197,10 @@ mod tests {
     #[test]
     fn held_out_questions_are_seeded_and_never_context() {
         let s = survey();
-        let held = holdout_questions(&s, 0.2, 0);
+        let held = holdout_questions(&s, 0.2, 0, Holdout::Random);
         assert_eq!(held.len(), 6);
-        assert_eq!(held, holdout_questions(&s, 0.2, 0));
-        assert_ne!(held, holdout_questions(&s, 0.2, 1));
+        assert_eq!(held, holdout_questions(&s, 0.2, 0, Holdout::Random));
+        assert_ne!(held, holdout_questions(&s, 0.2, 1, Holdout::Random));
         let hidden = without_answers_to(&s, &held);
         assert!(hidden.respondents.iter().all(|r| r.answers.iter().all(|a| !held.contains(&a.question))));
         assert_eq!(hidden.questions.len(), 30, "questions keep their indices");

@@ -11,7 +11,7 @@ use crate::model::{GpoConfig, Offset, Population};
 use crate::util::digest::sha256_hex;
 
 pub const BUNDLE_FORMAT: &str = "gpo-web-bundle";
-pub const BUNDLE_VERSION: u32 = 2;
+pub const BUNDLE_VERSION: u32 = 3;
 const EMBEDDINGS_MAGIC: &[u8; 8] = b"GPOEMBR1";
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -190,10 +190,7 @@ impl WebSurvey {
         if survey.population.rows() != rows {
             return Err(invalid("population rows do not match the questions".into()));
         }
-        survey
-            .population
-            .check(survey.model.population_factors, survey.model.input_dim)
-            .map_err(|e| invalid(e.to_string()))?;
+        survey.population.check(survey.model.population_factors).map_err(|e| invalid(e.to_string()))?;
         if let Offset::Factor { lambda } = survey.offset
             && !(lambda.is_finite() && lambda >= 0.0)
         {

@@ -232,12 +232,17 @@ fn small_bundle_cached() -> &'static BundleFiles {
     FILES.get_or_init(|| {
         let mut files = small_bundle();
         let mut survey: Value = serde_json::from_slice(&files.survey).unwrap();
-        let (dim, factors) =
-            (survey["model"]["input_dim"].as_u64().unwrap(), survey["population"]["factors"].as_u64().unwrap());
+        let factors = survey["population"]["factors"].as_u64().unwrap();
+        let landmarks = [0, 1, 2];
         survey["population"]["prior_map"] = json!({
-            "weights": vec![0.1; dim as usize],
+            "kernel": {"gamma": 2.0, "slot_mismatch": 0.5},
+            "landmarks": landmarks,
+            "positions": {"factors": factors, "entries": [
+                {"options": 2, "prior": [0.6, 0.4], "loadings": vec![0.0; 2 * factors as usize]},
+            ]},
+            "weights": vec![0.1; landmarks.len()],
             "lambda": 1.0,
-            "loading_weights": vec![0.01; (dim * factors) as usize],
+            "loading_weights": vec![0.01; landmarks.len() * factors as usize],
             "loading_lambda": 1.0,
         });
         files.survey = serde_json::to_vec(&survey).unwrap();

@@ -17,6 +17,7 @@ use super::bundle::{BundleError, SurveyEntry, WebSurvey, embeddings_from_bytes};
 use super::contexts::context_order;
 use super::passes::plan_passes;
 use crate::data::Task;
+use crate::model::prior_map::Neighbour;
 use crate::model::{EpisodeInput, GpoRunner, Prediction, ReadBackError};
 use crate::protocol::Metric;
 
@@ -116,6 +117,22 @@ impl SurveyPredictor {
     pub fn with_questions(&self, added: &[&[f32]]) -> Self {
         let runner = self.runner.with_questions(self.own_questions(), added);
         Self { entry: self.entry.clone(), survey: self.survey.clone(), runner: Rc::new(runner) }
+    }
+
+    /// What the estimated statistics of added question `question` drew on: the survey's own
+    /// questions most like it by the text map's similarity, most alike first (none without a
+    /// text map). Below [`CLOSE`](crate::model::prior_map::CLOSE) the estimate is near its
+    /// option scale's typical answer.
+    pub fn similar_questions(&self, question: usize, count: usize) -> Vec<Neighbour> {
+        let embeddings = self.runner.embeddings();
+        match (&self.runner.population().prior_map, question < self.questions()) {
+            (Some(map), true) => {
+                let rows = embeddings.offsets[question]..embeddings.offsets[question + 1];
+                let vectors = &embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim];
+                map.nearest(embeddings, 0..self.own_questions(), vectors, count)
+            }
+            _ => Vec::new(),
+        }
     }
 
     /// A person's chosen (question, option) pairs as one-hot distributions; choices the

@@ -96,11 +96,12 @@ impl Population {
     }
 
     /// Appends a question whose options embed as `vectors` (`options × dim`), e.g. one written
-    /// in the page's editor; `prior`: `None` when unknown (then estimated from the text).
-    pub fn push_question(&mut self, prior: Option<&[f32]>, vectors: &[f32], options: usize) {
+    /// in the page's editor; `prior`: `None` when unknown (then estimated from the text by the
+    /// map, whose landmarks are rows of `source`, the survey's own embeddings).
+    pub fn push_question(&mut self, prior: Option<&[f32]>, vectors: &[f32], options: usize, source: &TaskEmbeddings) {
         let (estimated, loadings) = match &self.prior_map {
-            Some(map) if map.loading_weights.len() == self.factors * map.weights.len() => {
-                (map.estimate(vectors), map.loadings(vectors))
+            Some(map) if map.positions.factors == self.factors && map.landmarks.iter().all(|&l| l < source.rows()) => {
+                map.estimate(source, vectors)
             }
             _ => (vec![1.0 / options as f32; options], vec![0.0; options * self.factors]),
         };
@@ -150,10 +151,9 @@ impl Population {
                     rows.clone().map(|r| fit.estimated[r].expect("known question")).collect(),
                     rows.clone().flat_map(|r| fit.loadings[r].clone().expect("known question")).collect(),
                 ),
-                _ => {
-                    let vectors = &embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim];
-                    (fit.map.estimate(vectors), fit.map.loadings(vectors))
-                }
+                _ => fit
+                    .map
+                    .estimate(embeddings, &embeddings.data[rows.start * embeddings.dim..rows.end * embeddings.dim]),
             };
             self.estimated[rows.clone()].copy_from_slice(&prior);
             self.estimated_loadings[rows.start * k..rows.end * k].copy_from_slice(&loadings);
@@ -162,9 +162,11 @@ impl Population {
         self
     }
 
-    /// The rows of the given questions only (`offsets` numbers the current rows).
+    /// The rows of the given questions only (`offsets` numbers the current rows); the text map
+    /// keeps the landmarks among them (see `PriorMap::select`).
     pub fn select(&self, offsets: &[usize], questions: &[usize]) -> Self {
-        let mut out = Self { prior_map: self.prior_map.clone(), ..Self::empty(self.factors) };
+        let prior_map = self.prior_map.as_ref().map(|map| map.select(offsets, questions));
+        let mut out = Self { prior_map, ..Self::empty(self.factors) };
         for &q in questions {
             let rows = offsets[q]..offsets[q + 1];
             out.probs.extend_from_slice(&self.probs[rows.clone()]);
@@ -319,23 +321,32 @@ mod tests {
             (0..9).map(|q| crate::data::Answer { question: q, probs: probs[q].to_vec() }).collect();
         let mut p = Population::fit(&s, &embeddings, &[0], 2);
         assert!(p.prior_map.is_some());
-        for (q, prior) in probs.iter().enumerate() {
-            let row = embeddings.offsets[q];
-            assert!((p.estimated[row] - prior[0]).abs() < 0.03, "question {q}: {} vs {}", p.estimated[row], prior[0]);
-        }
+        // Out of fold, interpolated between alike questions: far closer than uniform.
+        let error = |q: usize| (p.estimated[embeddings.offsets[q]] - probs[q][0]).abs();
+        let uniform: f32 = (1..9).map(|q| (0.5 - probs[q][0]).abs()).sum();
+        assert!((1..9).map(error).sum::<f32>() < uniform / 3.0, "{:?}", (0..10).map(error).collect::<Vec<_>>());
         // Known rows read their prior, the unanswered question its estimate; hidden rows too.
         assert_eq!(p.features(0)[..2], [probs[0][0], 1.0]);
         assert_eq!(p.features(18)[..2], [p.estimated[18], 0.0]);
         assert_eq!(p.hidden_features(0)[..2], [p.estimated[0], 0.0]);
         // A question written later is estimated from its vectors, and is left out again by
         // selecting the survey's own (as the page does when its questions change).
-        p.push_question(None, &[0.9f32.ln(), 1.0, 0.1f32.ln(), 1.0], 2);
-        assert!((p.features(20)[0] - 0.9).abs() < 0.03, "{:?}", p.features(20));
+        let like_question_4 = embeddings.data[16..20].to_vec();
+        p.push_question(None, &like_question_4, 2, &embeddings);
+        assert!((p.features(20)[0] - probs[4][0]).abs() < 0.05, "{:?} vs {:?}", p.features(20), probs[4]);
+        let map = p.prior_map.clone().expect("a map");
         let p = p.select(&embeddings.offsets, &(0..10).collect::<Vec<_>>());
         assert_eq!((p.rows(), p.estimated.len(), p.loadings.len()), (20, 20, 40));
-        let kept = p.select(&embeddings.offsets, &[9]);
-        assert_eq!(kept.estimated, p.estimated[18..20].to_vec());
-        assert_eq!(kept.prior_map, p.prior_map);
+        assert_eq!(p.prior_map.as_ref(), Some(&map), "the survey's own questions keep the whole map");
+        // Questions 4 and 9 alone: the landmarks of question 4 (rows 8, 9) become rows 0, 1;
+        // unanswered question 9 has none.
+        let kept = p.select(&embeddings.offsets, &[4, 9]);
+        assert_eq!(kept.estimated[2..], p.estimated[18..20]);
+        let kept_map = kept.prior_map.expect("a map");
+        let old: Vec<usize> = map.landmarks.iter().copied().filter(|l| (8..10).contains(l)).collect();
+        assert_eq!(kept_map.landmarks, old.iter().map(|l| l - 8).collect::<Vec<_>>());
+        assert_eq!(kept_map.weights.len(), old.len());
+        assert_eq!(kept_map.loading_weights.len(), 2 * old.len());
     }
 
     #[test]

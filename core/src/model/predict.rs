@@ -127,9 +127,10 @@ impl GpoRunner {
         let base: Vec<usize> = (0..keep).collect();
         let mut embeddings = self.embeddings.select(&base);
         let mut population = self.population.select(&self.embeddings.offsets, &base);
+        let source = embeddings.clone();
         for vectors in added {
             embeddings.push_question(vectors);
-            population.push_question(None, vectors, vectors.len() / embeddings.dim);
+            population.push_question(None, vectors, vectors.len() / embeddings.dim, &source);
         }
         Self::new(self.model.clone(), embeddings, population, self.offset, &self.device)
     }

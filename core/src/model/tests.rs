@@ -84,7 +84,7 @@ fn runner() -> GpoRunner {
     for q in 0..12 {
         let n = embeddings.options(q);
         let rows = embeddings.offsets[q] * embeddings.dim..embeddings.offsets[q + 1] * embeddings.dim;
-        population.push_question((q != 5).then(|| probs(n, q + 1)).as_deref(), &embeddings.data[rows], n);
+        population.push_question((q != 5).then(|| probs(n, q + 1)).as_deref(), &embeddings.data[rows], n, &embeddings);
     }
     for (i, l) in population.loadings.iter_mut().enumerate() {
         *l = ((i * 37 % 11) as f32 - 5.0) / 20.0;

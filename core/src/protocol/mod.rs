@@ -10,9 +10,11 @@
 //!   first `context` it answered, so groups that answered the same questions share one context
 //!   set, as in the paper; the other tasks draw each respondent's context on its own.
 
+pub mod holdout;
 pub mod metrics;
 pub mod score;
 
+pub use holdout::{Holdout, holdout_questions};
 pub use metrics::{Metric, MetricError};
 pub use score::{EvalError, Predictor, Score};
 

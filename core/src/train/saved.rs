@@ -28,6 +28,9 @@ pub struct ModelMeta {
     /// Share of the questions held out of training (`eval::new_questions`); 0: none.
     #[serde(default)]
     pub holdout_questions: f64,
+    /// How they were chosen: at random, or whole blocks of related questions.
+    #[serde(default)]
+    pub holdout: crate::protocol::Holdout,
     pub validation_respondents: Vec<String>,
     pub best_step: usize,
     pub best_validation: Option<f64>,

@@ -8,13 +8,14 @@ use gpo_core::data::DataError;
 use gpo_core::data::format::read_answers_file;
 use gpo_core::eval::factor::FactorMethod;
 use gpo_core::eval::knn::KnnMethod;
+use gpo_core::eval::linear_text_prior::LinearTextPrior;
 use gpo_core::eval::new_groups::add_groups;
 use gpo_core::eval::new_questions;
 use gpo_core::eval::ridge::RidgeMethod;
 use gpo_core::eval::run::{Fold, Method, PriorMethod, UniformMethod, test_episodes};
 use gpo_core::model::factor::FactorModel;
 use gpo_core::model::{GpoRunner, Population};
-use gpo_core::protocol::score::{Score, evaluate, predict, score_each, score_episodes};
+use gpo_core::protocol::score::{Predictor, Score, evaluate, predict, score_each, score_episodes};
 use gpo_core::protocol::{self, ProtocolConfig};
 use gpo_core::train::saved::load_model;
 
@@ -116,6 +117,8 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
     // With --groups: each method's score of each given respondent.
     let mut per_group: Vec<(String, Vec<Option<Score>>)> = Vec::new();
     let mut group_names: Vec<String> = Vec::new();
+    // With --new-questions: (method, similarity band, questions in it, score).
+    let mut bands: Vec<(&str, f64, f64, usize, Score)> = Vec::new();
     let started = std::time::Instant::now();
     let gpo_seconds;
     if args.new_questions {
@@ -124,16 +127,18 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
             "--new-questions: {} was trained on every question; train one with --holdout-questions to score it on questions it never saw",
             dir.display()
         );
-        let held_out = new_questions::holdout_questions(&survey, meta.holdout_questions, meta.seed);
+        let held_out = new_questions::holdout_questions(&survey, meta.holdout_questions, meta.seed, meta.holdout);
         let visible = new_questions::without_answers_to(&survey, &held_out);
         let episodes =
             new_questions::new_question_episodes(&survey, &split.test, &held_out, args.context, args.fold.seed);
         // What the page knows of a question written in its editor: nothing but its text.
         let population = Population::fit(&visible, &embeddings, &split.meta_train(), factors);
-        let text_prior = new_questions::TextPrior { population: &population, offsets: &embeddings.offsets };
-        let text_prior = evaluate(&survey, &episodes, &text_prior)?;
-        let position_prior = new_questions::PositionPrior::fit(&population, &embeddings.offsets);
-        let position_prior = evaluate(&survey, &episodes, &position_prior)?;
+        let text_predictor = new_questions::TextPrior { population: &population, offsets: &embeddings.offsets };
+        let text_prior = evaluate(&survey, &episodes, &text_predictor)?;
+        let position_predictor = new_questions::PositionPrior::fit(&population, &embeddings.offsets);
+        let position_prior = evaluate(&survey, &episodes, &position_predictor)?;
+        let linear_prior = LinearTextPrior::fit(&embeddings, &population);
+        let linear_prior = evaluate(&survey, &episodes, &linear_prior)?;
         // The factor model on the loadings estimated from the text, with the training's strength.
         let text_factor = FactorModel {
             population: &population,
@@ -145,9 +150,21 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
         let runner =
             GpoRunner::new(model, embeddings.clone(), population.clone(), train_config.model.offset(), &device);
         rows.push(("gpo-new".into(), evaluate(&survey, &episodes, &runner)?));
+        // The same, by how close each held-out question is to a known one.
+        let predictors: [(&str, &dyn Predictor); 3] =
+            [("gpo-new", &runner), ("text-prior", &text_predictor), ("position-prior", &position_predictor)];
+        let banded = new_questions::by_similarity(&episodes, &held_out, &population, &embeddings);
+        for ((questions, episodes), (low, high)) in banded.into_iter().zip(new_questions::SIMILARITY_BANDS) {
+            for (method, predictor) in predictors {
+                if !episodes.is_empty() {
+                    bands.push((method, low, high, questions, evaluate(&survey, &episodes, predictor)?));
+                }
+            }
+        }
         gpo_seconds = started.elapsed().as_secs_f64();
         rows.push(("text-prior".into(), text_prior));
         rows.push(("position-prior".into(), position_prior));
+        rows.push(("linear-text-prior".into(), linear_prior));
         rows.push(("text-factor".into(), text_factor));
         let baselines: Vec<Box<dyn Method>> = vec![
             Box::new(UniformMethod),
@@ -162,9 +179,13 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
             rows.push((method.name(), evaluate(&survey, &episodes, predictor.as_ref())?));
         }
         eprintln!(
-            "{task}: {} of {} questions never seen in training; {} test respondents answered some",
+            "{task}: {} of {} questions never seen in training ({} held out); {} test respondents answered some",
             held_out.len(),
             survey.questions.len(),
+            match meta.holdout {
+                new_questions::Holdout::Random => "drawn at random",
+                new_questions::Holdout::Blocks => "whole blocks",
+            },
             episodes.len()
         );
     } else {
@@ -210,6 +231,10 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
                 json.push(serde_json::json!({"method": method, "group": name, "value": value, "loglik": loglik, "pairs": pairs}));
             }
         }
+        for (method, low, high, questions, s) in &bands {
+            let high = high.is_finite().then_some(*high);
+            json.push(serde_json::json!({"method": method, "similarity": [low, high], "questions": questions, "value": s.value, "pairs": s.pairs}));
+        }
         println!("{}", serde_json::to_string(&json)?);
     } else {
         let who = if args.groups.is_some() { "given" } else { "test" };
@@ -225,6 +250,15 @@ pub fn run(common: &Common, args: EvalArgs) -> anyhow::Result<()> {
             println!("  {method:>14}  {:.4}{loglik}  ({} pairs)", score.value, score.pairs);
         }
         println!("GPO predicted {} pairs in {:.2} s", rows[0].1.pairs, gpo_seconds);
+        if !bands.is_empty() {
+            println!("by similarity to the closest known question (the text map's kernel):");
+        }
+        for (method, low, high, questions, s) in &bands {
+            println!(
+                "  [{low:.1}, {high:.1})  {questions:>4} questions  {method:>14}  {:.4}  ({} pairs)",
+                s.value, s.pairs
+            );
+        }
         if !per_group.is_empty() {
             print!("{}", per_group_table(&group_names, &per_group));
         }

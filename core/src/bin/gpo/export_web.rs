@@ -113,8 +113,10 @@ pub fn run(common: &Common, args: ExportWebArgs) -> anyhow::Result<()> {
             .collect::<anyhow::Result<_>>()?;
         let population = Population::fit(&full, &embeddings, &train, config.model.population_factors);
         let keep = page_questions(&full);
+        // The page holds the embeddings of its own questions only: its text map is fitted on them.
         let population = population.select(&embeddings.offsets, &keep);
         let embeddings = embeddings.select(&keep);
+        let population = population.with_text_priors(&embeddings);
         let mut survey = full.clone();
         let keep_set: std::collections::HashSet<usize> = keep.iter().copied().collect();
         let keys: std::collections::HashSet<String> = full

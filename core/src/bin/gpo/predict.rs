@@ -37,6 +37,10 @@ pub struct PredictArgs {
     /// order); `0`: all.
     #[arg(long, default_value_t = 20)]
     pub context: usize,
+    /// With `--question`: print instead the N survey questions most like it, by the text map's
+    /// similarity (what its estimated prior drew on; the page's editor lists the same).
+    #[arg(long, requires = "question")]
+    pub similar: Option<usize>,
     #[arg(long, default_value = "cpu")]
     pub device: DeviceArg,
 }
@@ -54,6 +58,13 @@ struct GroupPredictionOut {
     context: usize,
     probs: Vec<f32>,
     std: Vec<f32>,
+}
+
+#[derive(Serialize)]
+struct SimilarOut {
+    key: String,
+    text: String,
+    similarity: f64,
 }
 
 #[derive(Serialize)]
@@ -87,7 +98,7 @@ pub fn run(common: &Common, args: PredictArgs) -> anyhow::Result<()> {
     let predictor = SurveyPredictor::load(entry, &survey_bytes, &embedding_bytes, model_bytes, &device)?;
     if let Some(question) = &args.question {
         let format = manifest.encoder.as_ref().map_or("qa", |e| e.format.as_str());
-        return predict_new_question(common, &predictor, question, &args.options, format, args.context, &device);
+        return predict_new_question(common, &predictor, question, &args, format, &device);
     }
     let path = args.answers.as_ref().expect("clap: --answers or --question");
     let answers: Vec<AnswerIn> =
@@ -122,11 +133,11 @@ fn predict_new_question(
     common: &Common,
     predictor: &SurveyPredictor,
     question: &str,
-    options: &[String],
+    args: &PredictArgs,
     format: &str,
-    context: usize,
     device: &burn::prelude::Device,
 ) -> anyhow::Result<()> {
+    let (options, context) = (&args.options, args.context);
     anyhow::ensure!(options.len() >= 2, "--option: a question needs at least two options");
     let format =
         TextFormat::parse(format).with_context(|| format!("the bundle's encoder: unknown text format {format}"))?;
@@ -135,6 +146,20 @@ fn predict_new_question(
     let vectors: Vec<f32> = (0..options.len()).flat_map(|i| embedded.row(i).to_vec()).collect();
     let predictor = predictor.with_questions(&[&vectors]);
     let target = predictor.own_questions();
+    if let Some(count) = args.similar {
+        let questions = &predictor.survey().questions;
+        let out: Vec<SimilarOut> = predictor
+            .similar_questions(target, count)
+            .into_iter()
+            .map(|n| SimilarOut {
+                key: questions[n.question].key.clone(),
+                text: questions[n.question].text.clone(),
+                similarity: n.similarity,
+            })
+            .collect();
+        println!("{}", serde_json::to_string(&out)?);
+        return Ok(());
+    }
     let size = (context > 0).then_some(context);
     let forecasts = block_on(predictor.predict_groups(target, size, |_| std::ops::ControlFlow::Continue(())))?
         .expect("never stopped");

@@ -37,6 +37,14 @@ pub struct TrainArgs {
     /// seen), so that `gpo eval --new-questions` can score the model on questions it never saw.
     #[arg(long, default_value_t = 0.0)]
     pub holdout_questions: f64,
+    /// How the held-out questions are chosen: `random` (a new question of a known survey) or
+    /// `blocks` (whole survey waves, or runs of the survey's order: a new survey).
+    #[arg(long, default_value = "random", value_parser = parse_holdout)]
+    pub holdout_by: new_questions::Holdout,
+}
+
+fn parse_holdout(text: &str) -> Result<new_questions::Holdout, String> {
+    new_questions::Holdout::parse(text).ok_or_else(|| format!("'{text}' is not random or blocks"))
 }
 
 pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
@@ -51,7 +59,7 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     );
     // Respondents are split on the whole survey (so that eval finds the same split); training
     // then never sees an answer to a held-out question.
-    let held_out = new_questions::holdout_questions(&survey, args.holdout_questions, args.fold.seed);
+    let held_out = new_questions::holdout_questions(&survey, args.holdout_questions, args.fold.seed, args.holdout_by);
     let visible = new_questions::without_answers_to(&survey, &held_out);
     // A training episode needs two answered questions.
     let trainable: Vec<usize> =
@@ -97,6 +105,7 @@ pub fn run(common: &Common, args: TrainArgs) -> anyhow::Result<()> {
     let names = |ids: &[usize]| ids.iter().map(|&i| survey.respondents[i].name.clone()).collect();
     let meta = ModelMeta {
         holdout_questions: args.holdout_questions,
+        holdout: args.holdout_by,
         task: task.clone(),
         format: args.settings.format.id().into(),
         split: args.fold.split,
