@@ -31,11 +31,21 @@ pub enum YouForecast {
     Missing(String),
 }
 
+/// A survey question like the custom one, by the text map's similarity (0–1): what its
+/// estimated prior and loadings drew on.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SimilarQuestion {
+    pub text: String,
+    pub similarity: f64,
+}
+
 /// Predictions of one custom question for every group of one survey.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GroupPredictions {
     pub task: String,
     pub key: String,
+    /// The survey's questions most like this one, most alike first.
+    pub similar: Vec<SimilarQuestion>,
     pub context_size: Option<usize>,
     pub groups: Vec<GroupForecast>,
     pub you: Option<YouForecast>,

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::actions::editor as editor_actions;
 use crate::components::group_compare::GroupCompare;
 use crate::components::group_grid::{GroupGrid, YouCard};
+use crate::components::similar_questions::SimilarQuestions;
 use crate::domain::groups::{CONTEXT_SIZES, context_label};
 use crate::domain::progress::Progress;
 use crate::state::AppState;
@@ -88,6 +89,7 @@ pub fn EditorResults() -> impl IntoView {
                 "groups here with care."
             </p>
             <ul class="notes" role="list">{notes}</ul>
+            <SimilarQuestions/>
             <YouCard options/>
             <GroupCompare options/>
             <h3 class="grid-title">"Every group"</h3>

@@ -17,4 +17,5 @@ pub mod question_card;
 pub mod question_form;
 pub mod question_list;
 pub mod side_panel;
+pub mod similar_questions;
 pub mod survey_picker;

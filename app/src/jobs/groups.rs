@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use crate::domain::answers::Forecast;
 use crate::domain::error::PageError;
-use crate::domain::groups::{CONTEXT_SIZES, GroupForecast, GroupPredictions, YouForecast};
+use crate::domain::groups::{CONTEXT_SIZES, GroupForecast, GroupPredictions, SimilarQuestion, YouForecast};
 use crate::engine::{Engine, custom_index};
 use crate::jobs::runtime;
 use crate::platform::browser::now_ms;
@@ -20,6 +20,8 @@ use crate::state::AppState;
 
 /// During a long run, the grid shows the groups done so far at most this often.
 const PARTIAL_EVERY_MS: f64 = 300.0;
+/// How many of the survey's questions like the custom one the editor names.
+const SIMILAR_SHOWN: usize = 3;
 
 /// Asks for fresh group predictions of the selected question (after any change).
 pub fn request(state: AppState) {
@@ -46,6 +48,14 @@ async fn run(state: AppState, generation: u64) -> Result<(), PageError> {
         return Ok(());
     };
     let you = you_forecast(state, &engine, &task, &key).await?;
+    let similar: Vec<SimilarQuestion> = model
+        .similar_questions(target, SIMILAR_SHOWN)
+        .into_iter()
+        .filter_map(|n| {
+            let text = model.survey().questions.get(n.question)?.text.clone();
+            Some(SimilarQuestion { text, similarity: n.similarity })
+        })
+        .collect();
     let started = now_ms();
     let size = CONTEXT_SIZES.get(editor.context.get_untracked()).copied().flatten();
     let contexts = model.group_contexts(size);
@@ -61,6 +71,7 @@ async fn run(state: AppState, generation: u64) -> Result<(), PageError> {
         editor.predictions.set(Some(Arc::new(GroupPredictions {
             task: task.clone(),
             key: key.clone(),
+            similar: similar.clone(),
             context_size: size,
             groups: groups.collect(),
             you: you.clone(),

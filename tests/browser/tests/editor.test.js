@@ -27,7 +27,10 @@ import {
   waitForGrid,
   writeQuestion,
 } from '../lib/editor.js';
-import { nativeEncode, nativeGroupPredict } from '../lib/native.js';
+import { join } from 'node:path';
+
+import { DIST } from '../lib/harness.js';
+import { gpo, nativeEncode, nativeGroupPredict } from '../lib/native.js';
 
 const QUESTION = 'How much do you trust scientists to act in the best interests of the public?';
 const OPTIONS = ['A great deal', 'A fair amount', 'Not too much', 'No confidence at all'];
@@ -173,6 +176,35 @@ describe('question editor (CPU)', () => {
     // briefly trained model's predictions are not uniform.
     const skew = Math.max(...grid.flatMap((c) => c.probs.map((p) => Math.abs(p - 1 / OPTIONS.length))));
     assert.ok(skew > 0.02, `predictions are near uniform (largest departure ${skew})`);
+  });
+
+  it('names the survey questions its estimate drew on, as native gpo predict --similar does', async () => {
+    const box = page.getByTestId('editor-similar');
+    await box.waitFor();
+    const native = JSON.parse(
+      await gpo(['predict', '--bundle', join(DIST, 'bundle'), '--task', 'oqa', '--question', QUESTION,
+        ...OPTIONS.flatMap((o) => ['--option', o]), '--similar', '3', '--device', 'cpu']),
+    );
+    assert.equal(native.length, 3);
+    console.log(`# similar questions: ${native.map((n) => `${n.similarity.toFixed(3)} ${n.text.slice(0, 60)}`).join(' | ')}`);
+    // A question about trust in scientists has close relatives among Pew's questions.
+    assert.equal(await box.getAttribute('data-case'), native[0].similarity >= 0.5 ? 'close' : 'typical');
+    if (native[0].similarity >= 0.5) {
+      const shown = await page.getByTestId('editor-similar-question').allTextContents();
+      const wanted = native.filter((n) => n.similarity >= 0.5);
+      assert.equal(shown.length, wanted.length);
+      wanted.forEach((n, i) => assert.ok(shown[i].startsWith(n.text), `${shown[i]} vs ${n.text}`));
+    }
+    // A question unlike any of the survey's: the option scale's typical answer, said so.
+    const odd = await writeQuestion(page, 'Zyx qwv plonk frabble?', ['Glorp', 'Snib', 'Trandle']);
+    await page.locator('[data-testid="editor-similar"][data-case="typical"]').waitFor();
+    // Deleted again, and the first question shown, for the tests that follow.
+    const item = page.locator(`[data-testid=custom-item][data-key="${odd}"]`);
+    await item.getByTestId('custom-delete').click();
+    await item.getByTestId('custom-delete-confirm').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=custom-item]').length === 1);
+    await page.locator(`[data-testid=custom-item][data-key="${key}"]`).getByTestId('custom-show').click();
+    await waitForGrid(page, { key });
   });
 
   it('predicts again from more or fewer of each group\'s real answers', async () => {
