@@ -23,8 +23,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Fills a new folder beside `dir` with `fill`, and only then puts it in `dir`'s place: an
-/// interrupted write leaves the previous folder (or none), never a mixture of old and new files.
+/// Fills a new folder beside `dir` with `fill`, and only then puts it in `dir`'s place, the two
+/// exchanged in one step: an interrupted write leaves the previous folder or the new one, never
+/// a mixture of old and new files and (on Linux) never no folder.
 pub fn replace_dir_atomically<T, E: From<std::io::Error>>(
     dir: &Path,
     fill: impl FnOnce(&Path) -> Result<T, E>,
@@ -37,12 +38,32 @@ pub fn replace_dir_atomically<T, E: From<std::io::Error>>(
     let value = fill(&partial).inspect_err(|_| {
         let _ = std::fs::remove_dir_all(&partial);
     })?;
-    if dir.exists() {
+    if !dir.exists() {
+        std::fs::rename(&partial, dir)?;
+    } else if exchange(&partial, dir).is_ok() {
+        // `partial` now holds the previous folder.
+        let _ = std::fs::remove_dir_all(&partial);
+    } else {
+        // Where the exchange is not supported: a kill between these two renames leaves no
+        // folder at `dir` (the previous one beside it), never a mixture.
         std::fs::rename(dir, &previous)?;
+        std::fs::rename(&partial, dir)?;
+        let _ = std::fs::remove_dir_all(&previous);
     }
-    std::fs::rename(&partial, dir)?;
-    let _ = std::fs::remove_dir_all(&previous);
     Ok(value)
+}
+
+/// Swaps two paths in one step (Linux's `renameat2` with `RENAME_EXCHANGE`): at every moment
+/// each name is one of the two folders.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::Error::from(std::io::ErrorKind::Unsupported))
 }
 
 #[cfg(test)]
