@@ -180,9 +180,9 @@ pub fn load_model(dir: &Path, device: &Device) -> Result<(Gpo, TrainConfig, Mode
     Ok((model, config, meta))
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 #[cfg(test)]
 mod tests {
-    #![cfg(not(target_arch = "wasm32"))]
     use super::*;
     use crate::train::trainer::init_model;
 
