@@ -113,6 +113,15 @@ fn a_killed_export_leaves_the_old_bundle_or_the_new_one() {
         current = which;
     }
     eprintln!("{interrupted} of 8 kills interrupted an export; {replaced} exports finished first");
+    // The next export removes what the killed ones left beside the bundle.
+    use_model(&root, 1 - current as u64);
+    finish(export(&root, &out), "the export after the kills");
+    let beside: Vec<String> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".bundle."))
+        .collect();
+    assert!(beside.is_empty(), "left beside the bundle: {beside:?}");
     assert!(interrupted >= 1, "none of 8 kills interrupted an export (GPO_KILL_SEED={seed})");
     std::fs::remove_dir_all(root).unwrap();
 }

@@ -33,6 +33,7 @@ pub fn replace_dir_atomically<T, E: From<std::io::Error>>(
     let name = dir.file_name().ok_or_else(|| std::io::Error::other("the folder has no name"))?;
     let sibling = |what: &str| dir.with_file_name(format!(".{}.{what}-{}", name.to_string_lossy(), std::process::id()));
     let (partial, previous) = (sibling("partial"), sibling("previous"));
+    remove_abandoned(dir, &name.to_string_lossy());
     let _ = std::fs::remove_dir_all(&partial);
     std::fs::create_dir_all(&partial)?;
     let value = fill(&partial).inspect_err(|_| {
@@ -51,6 +52,27 @@ pub fn replace_dir_atomically<T, E: From<std::io::Error>>(
         let _ = std::fs::remove_dir_all(&previous);
     }
     Ok(value)
+}
+
+/// Removes the `.<name>.partial-<pid>` / `.<name>.previous-<pid>` folders beside `dir` that a
+/// killed writer left (its process is gone); a running writer's are kept. Linux only (`/proc`).
+fn remove_abandoned(dir: &Path, name: &str) {
+    let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty() && Path::new("/proc/self").exists()) else {
+        return;
+    };
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        let pid = [".partial-", ".previous-"]
+            .iter()
+            .find_map(|what| file_name.strip_prefix(&format!(".{name}{what}")).and_then(|pid| pid.parse::<u32>().ok()));
+        if let Some(pid) = pid
+            && !Path::new("/proc").join(pid.to_string()).exists()
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 /// Swaps two paths in one step (Linux's `renameat2` with `RENAME_EXCHANGE`): at every moment
@@ -85,6 +107,22 @@ mod tests {
         replace_dir_atomically(&dir, fill(b"two")).unwrap();
         assert_eq!(std::fs::read(dir.join("f")).unwrap(), b"two");
         assert_eq!(std::fs::read_dir(&root).unwrap().count(), 1, "nothing is left beside it");
+        std::fs::remove_dir_all(root).unwrap();
+    }
+
+    #[test]
+    fn a_killed_writers_folders_are_removed_by_the_next_write() {
+        let root = std::env::temp_dir().join(format!("gpo-fs-abandoned-{}", std::process::id()));
+        let dir = root.join("out");
+        // Above Linux's largest pid (2^22) no process runs; pid 1 always does.
+        let (gone, running) = (root.join(".out.partial-4194305"), root.join(".out.previous-1"));
+        let other = root.join(".other.partial-4194305");
+        for folder in [&gone, &running, &other] {
+            std::fs::create_dir_all(folder).unwrap();
+        }
+        replace_dir_atomically(&dir, |d| write_atomic(&d.join("f"), b"one")).unwrap();
+        assert!(!gone.exists(), "a dead writer's folder is removed");
+        assert!(running.exists() && other.exists(), "a live writer's folder and another folder's stay");
         std::fs::remove_dir_all(root).unwrap();
     }
 
