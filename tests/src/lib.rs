@@ -49,3 +49,67 @@ pub fn gpo(args: &[&str]) -> Result<String, String> {
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     if output.status.success() { Ok(String::from_utf8(output.stdout).expect("gpo prints UTF-8")) } else { Err(stderr) }
 }
+
+/// Writes a generated survey folder (`gpo-survey/1`, groups): `questions` questions of three
+/// options, `groups` groups answering every question with counts that follow one latent
+/// leaning; the question texts carry `id` so that two surveys share no text.
+pub fn write_generated_survey(dir: &Path, id: &str, questions: usize, groups: usize) {
+    use std::fmt::Write as _;
+    std::fs::create_dir_all(dir).unwrap();
+    let manifest =
+        format!(r#"{{"format": "gpo-survey/1", "id": "{id}", "title": "Generated {id}", "respondents": "groups"}}"#);
+    std::fs::write(dir.join("survey.json"), manifest).unwrap();
+    let mut rng = gpo_core::util::rng::Rng::new(questions as u64);
+    let (mut text, mut answers) =
+        (String::from("question,text,option,value\n"), String::from("respondent,question,option,weight\n"));
+    for q in 0..questions {
+        let loading = 3.0 * (rng.unit() - 0.5);
+        for (k, option) in ["More", "Same", "Less"].iter().enumerate() {
+            let question = if k == 0 { format!("{id}: should item {q} get more money?") } else { String::new() };
+            writeln!(text, "q{q},{question},{option},{}", k + 1).unwrap();
+        }
+        for g in 0..groups {
+            let lean = g as f64 / groups.max(2) as f64 * 2.0 - 1.0;
+            for (k, option) in ["More", "Same", "Less"].iter().enumerate() {
+                let count = (100.0 * ((k as f64 - 1.0) * loading * lean).exp()).round() + 1.0;
+                writeln!(answers, "g{g},q{q},{option},{count}").unwrap();
+            }
+        }
+    }
+    std::fs::write(dir.join("questions.csv"), text).unwrap();
+    std::fs::write(dir.join("answers.csv"), answers).unwrap();
+}
+
+/// The bundle in `dir` as the page would take it: its manifest parses and every file it lists
+/// has the listed length and checksum, and nothing else is in the folder. Its manifest, or why
+/// the page would refuse it.
+pub fn verified_bundle(dir: &Path) -> Result<gpo_core::export::bundle::Manifest, String> {
+    use gpo_core::export::bundle::Manifest;
+    let bytes = std::fs::read(dir.join("manifest.json")).map_err(|e| format!("manifest.json: {e}"))?;
+    let manifest = Manifest::parse(&bytes, "manifest.json").map_err(|e| e.to_string())?;
+    for file in &manifest.files {
+        let bytes = std::fs::read(dir.join(&file.name)).map_err(|e| format!("{}: {e}", file.name))?;
+        manifest.verify(&file.name, &bytes).map_err(|e| e.to_string())?;
+    }
+    let mut names: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.retain(|name| name != "manifest.json" && !manifest.files.iter().any(|f| &f.name == name));
+    if !names.is_empty() {
+        return Err(format!("files the manifest does not list: {names:?}"));
+    }
+    Ok(manifest)
+}
+
+/// Waits for a `gpo` run started with piped stderr; fails the test with its stderr unless it
+/// succeeded.
+pub fn finish(child: std::process::Child, what: &str) {
+    let output = child.wait_with_output().expect("gpo runs");
+    assert!(output.status.success(), "{what} failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// The seed of a kill test's schedule: `GPO_KILL_SEED` (to replay one), else the clock.
+pub fn kill_seed() -> u64 {
+    std::env::var("GPO_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
+    })
+}

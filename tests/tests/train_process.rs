@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use gpo_core::train::checkpoint::Checkpoint;
 use gpo_core::util::rng::Rng;
-use gpo_tests::gpo_binary;
+use gpo_tests::{finish, gpo_binary, kill_seed};
 
 /// Training steps of each run (RUN's `--steps`).
 const STEPS: usize = 40;
@@ -39,11 +39,6 @@ fn train(out: &Path, resume: bool) -> Child {
         command.arg("--resume");
     }
     command.stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("gpo starts")
-}
-
-fn finish(child: Child, what: &str) {
-    let output = child.wait_with_output().expect("gpo runs");
-    assert!(output.status.success(), "{what} failed: {}", String::from_utf8_lossy(&output.stderr));
 }
 
 fn model_bytes(dir: &Path) -> Vec<Vec<u8>> {
@@ -73,9 +68,7 @@ fn seeded_training_is_bit_reproducible_and_survives_sigkill() {
     let whole_run = first_run.min(started.elapsed());
     assert_same_model(&first, &second, "two uninterrupted runs");
 
-    let seed = std::env::var("GPO_KILL_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(|| {
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64
-    });
+    let seed = kill_seed();
     let mut rng = Rng::new(seed);
     let killed = scratch("killed");
     let checkpoint = killed.join("checkpoint.gpockpt");

@@ -3,6 +3,8 @@
 
 mod error;
 pub mod format;
+#[cfg(test)]
+mod fuzz;
 pub mod gd4;
 pub mod goqa;
 mod info_row;

@@ -17,109 +17,20 @@ use serde_json::{Value, json};
 use super::bundle::Manifest;
 use super::predictor::SurveyPredictor;
 use super::test_bundle::{BundleFiles, small_bundle};
-use crate::util::fuzz::{cases, damage};
-
-/// Values that break what a field's reader assumes: zero, negative, huge, fractional, of the
-/// wrong type, empty.
-fn wild() -> impl Strategy<Value = Value> {
-    prop_oneof![
-        Just(json!(null)),
-        Just(json!(0)),
-        Just(json!(1)),
-        Just(json!(2)),
-        Just(json!(-1)),
-        Just(json!(4_294_967_297u64)),
-        Just(json!(u64::MAX)),
-        Just(json!(1e300)),
-        Just(json!(-1e-300)),
-        Just(json!(0.5)),
-        Just(json!("")),
-        Just(json!("x")),
-        Just(json!([])),
-        Just(json!([[]])),
-        Just(json!([0, [1.0]])),
-        Just(json!({})),
-        Just(json!(true)),
-        (0i64..5000).prop_map(|v| json!(v)),
-        any::<f32>().prop_map(|v| json!(v)),
-    ]
-}
-
-#[derive(Clone, Debug)]
-enum Edit {
-    Replace(usize, Value),
-    Remove(usize),
-    Duplicate(usize),
-}
+use crate::util::fuzz::edits::{JsonEdit, apply_json, json_edit};
+use crate::util::fuzz::{byte_damage, cases, damage};
 
 /// Where an edit lands: a survey file is mostly numbers of its population table, so a field is
 /// first drawn from one of these parts (a prefix of its JSON pointer), each as likely.
 const REGIONS: [&str; 8] =
     ["/model", "/offset", "/population/factors", "/population/prior_map", "/questions", "/groups", "/population", ""];
 
-fn edit() -> impl Strategy<Value = (usize, Edit)> {
-    let kind = prop_oneof![
-        6 => (any::<usize>(), wild()).prop_map(|(at, v)| Edit::Replace(at, v)),
-        2 => any::<usize>().prop_map(Edit::Remove),
-        1 => any::<usize>().prop_map(Edit::Duplicate),
-    ];
-    (0..REGIONS.len(), kind)
+fn edit() -> impl Strategy<Value = (usize, JsonEdit)> {
+    json_edit(REGIONS.len())
 }
 
-/// JSON pointers to every node below the root.
-fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
-    match value {
-        Value::Object(map) => {
-            for (key, child) in map {
-                let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
-                out.push(here.clone());
-                pointers(child, here, out);
-            }
-        }
-        Value::Array(items) => {
-            for (i, child) in items.iter().enumerate() {
-                let here = format!("{at}/{i}");
-                out.push(here.clone());
-                pointers(child, here, out);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn apply(value: &mut Value, (region, edit): &(usize, Edit)) {
-    let mut all = Vec::new();
-    pointers(value, String::new(), &mut all);
-    let prefix = REGIONS[*region];
-    if all.iter().any(|p| p.starts_with(prefix)) {
-        all.retain(|p| p.starts_with(prefix));
-    }
-    let (Edit::Replace(at, _) | Edit::Remove(at) | Edit::Duplicate(at)) = edit;
-    let Some(pointer) = all.get(at % all.len().max(1)).cloned() else { return };
-    let split = pointer.rfind('/').unwrap_or(0);
-    let (parent, key) = (&pointer[..split], pointer[split + 1..].replace("~1", "/").replace("~0", "~"));
-    match edit {
-        Edit::Replace(_, new) => {
-            if let Some(node) = value.pointer_mut(&pointer) {
-                *node = new.clone();
-            }
-        }
-        Edit::Remove(_) | Edit::Duplicate(_) => match value.pointer_mut(parent) {
-            Some(Value::Object(map)) if matches!(edit, Edit::Remove(_)) => {
-                map.remove(&key);
-            }
-            Some(Value::Array(items)) => {
-                let Some(i) = key.parse::<usize>().ok().filter(|&i| i < items.len()) else { return };
-                if matches!(edit, Edit::Remove(_)) {
-                    items.remove(i);
-                } else {
-                    let copy = items[i].clone();
-                    items.insert(i, copy);
-                }
-            }
-            _ => {}
-        },
-    }
+fn apply(value: &mut Value, edit: &(usize, JsonEdit)) {
+    apply_json(value, &REGIONS, edit)
 }
 
 /// Loads the files; what loads must predict the person and every group in finite numbers.
@@ -154,10 +65,6 @@ fn loads_or_refuses(
         }
     }
     Ok(())
-}
-
-fn byte_damage() -> impl Strategy<Value = (Option<usize>, Vec<(usize, u8)>)> {
-    (proptest::option::of(any::<usize>()), proptest::collection::vec((any::<usize>(), any::<u8>()), 0..4))
 }
 
 proptest! {

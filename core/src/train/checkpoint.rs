@@ -13,6 +13,9 @@ use crate::util::rng::Rng;
 
 const MAGIC: &[u8; 8] = b"GPOCKPT1";
 
+/// The length-prefixed parts after the magic, in file order.
+const PARTS: [&str; 4] = ["metadata", "model", "optimizer state", "best model"];
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HistoryPoint {
     pub step: usize,
@@ -37,6 +40,36 @@ pub struct CheckpointMeta {
     /// Sum and count of the losses since the last history point.
     #[serde(default)]
     pub pending_loss: (f64, usize),
+}
+
+impl CheckpointMeta {
+    /// What a resumed run relies on: the steps in order, the scores and losses finite, a
+    /// generator that still draws (xoshiro's all-zero state only ever gives 0).
+    fn check(&self) -> Result<(), String> {
+        let mut previous = None;
+        for point in &self.history {
+            if point.step > self.step || previous.is_some_and(|p| point.step <= p) {
+                return Err(format!(
+                    "history: step {} out of order (the checkpoint is at step {})",
+                    point.step, self.step
+                ));
+            }
+            if point.loss.into_iter().chain(point.validation).any(|v| !v.is_finite()) {
+                return Err(format!("history: step {}: a loss or score that is not finite", point.step));
+            }
+            previous = Some(point.step);
+        }
+        if self.best_step.is_some_and(|best| best > self.step) {
+            return Err(format!("best_step {:?} is after step {}", self.best_step, self.step));
+        }
+        if self.best_score.is_some_and(|score| !score.is_finite()) || !self.pending_loss.0.is_finite() {
+            return Err("best_score or pending_loss is not finite".into());
+        }
+        if self.rng.is_stuck() {
+            return Err("rng: the all-zero state".into());
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -82,17 +115,25 @@ impl Checkpoint {
         let body = unseal(bytes).ok_or_else(|| bad("checksum mismatch (truncated or corrupted)"))?;
         let mut at = 8;
         let mut blobs = Vec::new();
-        for _ in 0..4 {
-            let len = body.get(at..at + 8).ok_or_else(|| bad("truncated"))?;
-            let len = u64::from_le_bytes(len.try_into().unwrap()) as usize;
+        for part in PARTS {
+            let len = body.get(at..at + 8).ok_or_else(|| bad(&format!("{part}: truncated")))?;
+            let len = u64::from_le_bytes(len.try_into().expect("8 bytes"));
             at += 8;
-            blobs.push(body.get(at..at + len).ok_or_else(|| bad("truncated"))?.to_vec());
-            at += len;
+            // A length field may hold any u64: the end is checked against the file before any
+            // slice or allocation is sized by it.
+            let end = usize::try_from(len)
+                .ok()
+                .and_then(|len| at.checked_add(len))
+                .filter(|&end| end <= body.len())
+                .ok_or_else(|| bad(&format!("{part}: length {len} runs past the end of the file")))?;
+            blobs.push(body[at..end].to_vec());
+            at = end;
         }
         if at != body.len() {
             return Err(bad("trailing bytes"));
         }
         let meta: CheckpointMeta = serde_json::from_slice(&blobs[0]).map_err(|e| bad(&format!("metadata: {e}")))?;
+        meta.check().map_err(|message| bad(&format!("metadata: {message}")))?;
         let best_model = blobs.pop().unwrap();
         let optimizer = blobs.pop().unwrap();
         let model = blobs.pop().unwrap();

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(not(target_arch = "wasm32"))]
 use super::TrainConfig;
 use super::checkpoint::HistoryPoint;
-use crate::model::{Gpo, GpoConfig};
+use crate::model::{ConfigError, Gpo, GpoConfig};
 #[cfg(not(target_arch = "wasm32"))]
 use crate::util::fs::write_atomic;
 
@@ -43,10 +43,21 @@ pub struct ModelMeta {
 pub enum ExportError {
     #[error("{path}: {message}")]
     File { path: String, message: String },
+    /// The configuration read with the record cannot be built.
+    #[error("{path}: {source}")]
+    Config {
+        path: String,
+        #[source]
+        source: ConfigError,
+    },
     /// Burn could not read the bytes as a record of this configuration (its errors are not
     /// `std::error::Error`, so their text is kept).
     #[error("not a GPO model record of this configuration: {detail}")]
     Record { detail: String },
+    /// A weight that is NaN or infinite: a damaged record (a flipped exponent bit) would
+    /// otherwise load and predict NaN.
+    #[error("weight {tensor} holds a value that is not finite (a damaged model record)")]
+    NotFinite { tensor: String },
 }
 
 fn file_error(path: &Path, message: impl ToString) -> ExportError {
@@ -63,13 +74,38 @@ pub fn record_bytes(model: &Gpo) -> Result<Vec<u8>, ExportError> {
         .to_vec())
 }
 
-/// A model from Burn record bytes.
+/// A model from Burn record bytes: the configuration buildable (it comes from a file too), the
+/// record of its shape, every weight finite.
 pub fn model_from_record(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo, ExportError> {
     let record_error = |e: &dyn std::fmt::Debug| ExportError::Record { detail: format!("{e:?}") };
-    // The configuration comes from a file too: a shape `init` cannot build is an error here.
-    config.check().map_err(|e| ExportError::Record { detail: e.to_string() })?;
-    let record = ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| record_error(&e))?;
+    config.check().map_err(|source| ExportError::Config { path: "model configuration".into(), source })?;
+    let bytes = Bytes::from_bytes_vec(bytes);
+    check_finite(&bytes)?;
+    let record = ModuleRecord::from_bytes(bytes).map_err(|e| record_error(&e))?;
     config.init(device).try_load_record(record).map_err(|e| record_error(&e))
+}
+
+/// Every float in a burnpack record is finite (read from the bytes, before any device holds
+/// them: in the page a WebGPU tensor cannot be read back synchronously).
+pub(crate) fn check_finite(bytes: &Bytes) -> Result<(), ExportError> {
+    use burn::tensor::DType;
+    use burn_store::burn_pack::Reader;
+    let record_error = |e: &dyn std::fmt::Debug| ExportError::Record { detail: format!("{e:?}") };
+    let reader = Reader::from_bytes(bytes.clone()).map_err(|e| record_error(&e))?;
+    for tensor in reader.into_tensors().map_err(|e| record_error(&e))? {
+        let data = tensor.to_bytes().map_err(|e| record_error(&e))?;
+        let finite = match tensor.dtype {
+            DType::F32 => data.chunks_exact(4).all(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]).is_finite()),
+            DType::F64 => data.chunks_exact(8).all(|b| f64::from_le_bytes(b.try_into().expect("8 bytes")).is_finite()),
+            DType::F16 => data.chunks_exact(2).all(|b| half::f16::from_le_bytes([b[0], b[1]]).is_finite()),
+            DType::BF16 => data.chunks_exact(2).all(|b| half::bf16::from_le_bytes([b[0], b[1]]).is_finite()),
+            _ => true,
+        };
+        if !finite {
+            return Err(ExportError::NotFinite { tensor: tensor.name });
+        }
+    }
+    Ok(())
 }
 
 /// Safetensors bytes with PyTorch conventions (Linear weights `[out, in]`, norms `weight`/`bias`).
@@ -138,6 +174,8 @@ pub fn load_model(dir: &Path, device: &Device) -> Result<(Gpo, TrainConfig, Mode
     };
     let config_path = dir.join("config.json");
     let config: TrainConfig = serde_json::from_slice(&read("config.json")?).map_err(|e| file_error(&config_path, e))?;
+    // Named here, so that a bad size is reported in config.json rather than in model.bpk.
+    config.model.check().map_err(|source| ExportError::Config { path: config_path.display().to_string(), source })?;
     let meta_path = dir.join("meta.json");
     let meta: ModelMeta = serde_json::from_slice(&read("meta.json")?).map_err(|e| file_error(&meta_path, e))?;
     let model = model_from_record(&config.model, read("model.bpk")?, device)
@@ -145,7 +183,8 @@ pub fn load_model(dir: &Path, device: &Device) -> Result<(Gpo, TrainConfig, Mode
     Ok((model, config, meta))
 }
 
-#[cfg(all(test, not(target_arch = "wasm32")))]
+#[cfg(not(target_arch = "wasm32"))]
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::train::trainer::init_model;

@@ -6,12 +6,12 @@ use std::time::Instant;
 
 use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
-use burn::store::ModuleRecord;
-use burn::tensor::Bytes;
 
 use super::checkpoint::{Checkpoint, CheckpointError, CheckpointMeta, HistoryPoint};
 use super::config::{TrainConfig, cosine_lr};
+use super::resume::{ResumeError, resume};
 use super::sampler::EpisodeSampler;
+use super::saved::{ExportError, record_bytes};
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
 use crate::model::factor::FactorModel;
@@ -28,8 +28,10 @@ use crate::util::rng::Rng;
 pub enum TrainError {
     #[error(transparent)]
     Checkpoint(#[from] CheckpointError),
-    #[error("resume: {0}")]
-    Resume(String),
+    #[error(transparent)]
+    Resume(#[from] ResumeError),
+    #[error(transparent)]
+    Model(#[from] ExportError),
     #[error("validation: {0}")]
     Eval(#[from] EvalError),
     #[error("record: {0}")]
@@ -95,17 +97,6 @@ pub fn init_model(config: &GpoConfig, seed: u64, device: &Device) -> Gpo {
     let cpu = Device::flex();
     let record = crate::device::seeded(&cpu, seed, || with_stable_ids(config.init(&cpu)).into_record());
     with_stable_ids(config.init(device).load_record(record))
-}
-
-fn to_bytes(model: &Gpo) -> Result<Vec<u8>, TrainError> {
-    let bytes = model.clone().into_record().into_bytes().map_err(|e| TrainError::Record(format!("{e:?}")))?;
-    Ok(bytes.to_vec())
-}
-
-fn from_bytes(config: &GpoConfig, bytes: Vec<u8>, device: &Device) -> Result<Gpo, TrainError> {
-    let record =
-        ModuleRecord::from_bytes(Bytes::from_bytes_vec(bytes)).map_err(|e| TrainError::Record(format!("{e:?}")))?;
-    config.init(device).try_load_record(record).map_err(|e| TrainError::Record(format!("{e:?}")))
 }
 
 /// Validation score of `model` on fixed validation episodes; with `new_questions`, the mean of
@@ -235,23 +226,8 @@ pub fn train(
     if let (true, Some(path)) = (run.resume, &run.checkpoint)
         && path.exists()
     {
-        {
-            let checkpoint = Checkpoint::load(path)?;
-            if checkpoint.meta.config != config_json || checkpoint.meta.fingerprint != fingerprint {
-                return Err(TrainError::Resume(format!(
-                    "{} was written with another configuration or data; remove it or drop --resume",
-                    path.display()
-                )));
-            }
-            model = from_bytes(&config.model, checkpoint.model, &autodiff)?;
-            optimizer = optimizer
-                .from_bytes(Bytes::from_bytes_vec(checkpoint.optimizer))
-                .map_err(|e| TrainError::Record(format!("{e:?}")))?;
-            if !checkpoint.best_model.is_empty() {
-                best_model = Some(from_bytes(&config.model, checkpoint.best_model, &device)?);
-            }
-            meta = checkpoint.meta;
-        }
+        let resumed = resume(path, &config.model, &config_json, &fingerprint, optimizer, &autodiff, &device)?;
+        (model, optimizer, best_model, meta) = (resumed.model, resumed.optimizer, resumed.best_model, resumed.meta);
     }
 
     let table = embedding_table(data.embeddings, &autodiff);
@@ -337,9 +313,9 @@ pub fn train(
                 meta.pending_loss = (loss_sum, loss_count);
                 let checkpoint = Checkpoint {
                     meta: meta.clone(),
-                    model: to_bytes(&model)?,
+                    model: record_bytes(&model)?,
                     optimizer: optimizer.into_bytes().map_err(|e| TrainError::Record(format!("{e:?}")))?.to_vec(),
-                    best_model: best_model.as_ref().map(to_bytes).transpose()?.unwrap_or_default(),
+                    best_model: best_model.as_ref().map(record_bytes).transpose()?.unwrap_or_default(),
                 };
                 checkpoint.save(path)?;
             }
@@ -376,13 +352,13 @@ mod tests {
     fn models_built_at_once_are_the_models_built_alone() {
         let config = GpoConfig::new().with_layers(2).with_d_model(32).with_d_ff(64);
         let cpu = Device::flex();
-        let alone: Vec<Vec<u8>> = (0..4).map(|seed| to_bytes(&init_model(&config, seed, &cpu)).unwrap()).collect();
+        let alone: Vec<Vec<u8>> = (0..4).map(|seed| record_bytes(&init_model(&config, seed, &cpu)).unwrap()).collect();
         std::thread::scope(|scope| {
             let threads: Vec<_> = (0..4u64)
                 .map(|seed| {
                     let (config, cpu, alone) = (&config, &cpu, &alone);
                     scope.spawn(move || {
-                        (0..25).all(|_| to_bytes(&init_model(config, seed, cpu)).unwrap() == alone[seed as usize])
+                        (0..25).all(|_| record_bytes(&init_model(config, seed, cpu)).unwrap() == alone[seed as usize])
                     })
                 })
                 .collect();

@@ -32,6 +32,12 @@ impl Rng {
         Self::new(mixed)
     }
 
+    /// The all-zero state, which xoshiro never leaves (every draw is 0): only a damaged file
+    /// holds it.
+    pub fn is_stuck(&self) -> bool {
+        self.state == [0; 4]
+    }
+
     pub fn next_u64(&mut self) -> u64 {
         let s = &mut self.state;
         let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);

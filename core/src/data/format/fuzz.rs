@@ -7,76 +7,14 @@
 use proptest::prelude::*;
 
 use super::{ANSWERS_FILE, MANIFEST_FILE, QUESTIONS_FILE, RESPONDENTS_FILE, check_survey};
+use crate::data::fuzz::check_usable;
 use crate::util::fuzz::cases;
+use crate::util::fuzz::edits::{apply_text as apply, text_edit as edit};
 
 const MANIFEST: &str = r#"{"format": "gpo-survey/1", "id": "climate", "title": "Climate poll", "respondents": "groups", "metric": "wasserstein"}"#;
 const QUESTIONS: &str = "question,text,option,value\nheat,How worried are you?,Very,1\nheat,,Somewhat,2\nheat,,Not at all,3\ncars,\"Ban cars, downtown?\",Yes,1\ncars,,No,2\n";
 const ANSWERS: &str = "respondent,question,option,weight\nyoung,heat,Very,30\nyoung,heat,Somewhat,10\nyoung,cars,Yes,0.5\nyoung,cars,No,0.5\nold,heat,Not at all,1\n";
 const RESPONDENTS: &str = "respondent,label,age\nyoung,Under 30,18-29\nold,Over 65,65+\n";
-
-fn piece() -> impl Strategy<Value = Vec<u8>> {
-    prop_oneof![
-        Just(b",".to_vec()),
-        Just(b"\"".to_vec()),
-        Just(b"\n".to_vec()),
-        Just(b"\r\n".to_vec()),
-        Just(b"-1".to_vec()),
-        Just(b"1e400".to_vec()),
-        Just(b"NaN".to_vec()),
-        Just(b"inf".to_vec()),
-        Just(b"18446744073709551616".to_vec()),
-        Just(b"0".to_vec()),
-        Just(b"{".to_vec()),
-        Just(b"null".to_vec()),
-        Just(vec![0xff, 0xfe]),
-        Just("\u{feff}".as_bytes().to_vec()),
-        Just("é👍".as_bytes().to_vec()),
-        proptest::collection::vec(any::<u8>(), 0..6),
-    ]
-}
-
-#[derive(Clone, Debug)]
-enum Edit {
-    Cut(usize),
-    Put(usize, Vec<u8>),
-    RepeatLine(usize),
-    Flip(usize, u8),
-}
-
-fn edit() -> impl Strategy<Value = Edit> {
-    prop_oneof![
-        1 => any::<usize>().prop_map(Edit::Cut),
-        4 => (any::<usize>(), piece()).prop_map(|(at, p)| Edit::Put(at, p)),
-        2 => any::<usize>().prop_map(Edit::RepeatLine),
-        1 => (any::<usize>(), any::<u8>()).prop_map(|(at, bit)| Edit::Flip(at, bit)),
-    ]
-}
-
-fn apply(bytes: &mut Vec<u8>, edit: &Edit) {
-    let at = |i: usize| i % (bytes.len() + 1);
-    match edit {
-        Edit::Cut(i) => bytes.truncate(at(*i)),
-        Edit::Put(i, piece) => {
-            let i = at(*i);
-            bytes.splice(i..i, piece.iter().copied());
-        }
-        Edit::RepeatLine(i) => {
-            let lines: Vec<&[u8]> = bytes.split_inclusive(|&b| b == b'\n').collect();
-            if lines.is_empty() {
-                return;
-            }
-            let line = lines[i % lines.len()].to_vec();
-            let start: usize = lines[..i % lines.len()].iter().map(|l| l.len()).sum();
-            bytes.splice(start..start, line);
-        }
-        Edit::Flip(i, bit) => {
-            if !bytes.is_empty() {
-                let i = i % bytes.len();
-                bytes[i] ^= 1 << (bit % 8);
-            }
-        }
-    }
-}
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: cases(1000), failure_persistence: None, ..ProptestConfig::default() })]
@@ -106,18 +44,7 @@ proptest! {
         match read {
             Ok(survey) => {
                 prop_assert!(!survey.questions.is_empty());
-                for question in &survey.questions {
-                    prop_assert!(!question.options.is_empty(), "{question:?}");
-                }
-                for respondent in &survey.respondents {
-                    for answer in &respondent.answers {
-                        let options = survey.questions[answer.question].options.len();
-                        prop_assert_eq!(answer.probs.len(), options);
-                        prop_assert!(answer.probs.iter().all(|p| p.is_finite() && *p >= 0.0), "{:?}", answer.probs);
-                        let total: f32 = answer.probs.iter().sum();
-                        prop_assert!((total - 1.0).abs() < 1e-3, "{:?} sums to {total}", answer.probs);
-                    }
-                }
+                check_usable(&survey)?;
             }
             Err(problems) => {
                 prop_assert!(!problems.is_empty());
