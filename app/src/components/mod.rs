@@ -18,3 +18,4 @@ pub mod question_form;
 pub mod question_list;
 pub mod side_panel;
 pub mod survey_picker;
+pub mod unsaved;
