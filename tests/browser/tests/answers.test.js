@@ -12,6 +12,7 @@ import {
   readPrediction,
   startServer,
   storedAnswers,
+  suiteBrowser,
   waitForPrediction,
   waitReady,
 } from '../lib/harness.js';
@@ -233,20 +234,10 @@ describe('answering a survey', () => {
 });
 
 describe('a corrupted or foreign localStorage entry', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = suiteBrowser();
 
   it('is reported, set aside under another key, and the page works', async () => {
+    const { browser, server } = session;
     const { page } = browser;
     await openApp(page, server.url);
     await page.evaluate(() => {

@@ -2,15 +2,14 @@
 // another version: the page keeps working, one notice says what was not saved, and nothing
 // stored before is lost or written over.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import {
   answerAt,
   answerSeveral,
-  launch,
   openApp,
-  startServer,
   storedAnswers,
+  suiteBrowser,
   waitForPrediction,
   waitReady,
 } from '../lib/harness.js';
@@ -18,20 +17,10 @@ import { openEditor, writeQuestion } from '../lib/editor.js';
 import { fillStorage, freeStorage, storageEntries } from '../lib/storage.js';
 
 describe('localStorage over its quota', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = suiteBrowser();
 
   it('answers: the page keeps working, one notice, the earlier answers stay stored', async () => {
+    const { browser, server } = session;
     const { page } = browser;
     await openApp(page, server.url);
     const saved = await answerSeveral(page, 2);
@@ -69,6 +58,7 @@ describe('localStorage over its quota', () => {
   });
 
   it('questions: saved with their embeddings until the storage is full, then one notice', async () => {
+    const { browser } = session;
     const { page } = browser;
     await page.evaluate(() => localStorage.clear());
     await page.reload();
@@ -98,20 +88,10 @@ describe('localStorage over its quota', () => {
 });
 
 describe('stored records of another version', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = suiteBrowser();
 
   it('a newer one is left untouched and never written over; an older one is refused and set aside', async () => {
+    const { browser, server } = session;
     const { page } = browser;
     await openApp(page, server.url);
     const key = await page.locator('#question-list [data-testid=question]').first().getAttribute('data-key');
