@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::PageError;
 use crate::vectors;
+use crate::version;
 
 pub const MIN_OPTIONS: usize = 2;
 pub const MAX_OPTIONS: usize = 12;
@@ -203,10 +204,7 @@ pub fn parse(text: &str, encoder: Option<(&str, &str)>, dim: usize) -> Result<Pa
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(PageError::input(format!("not a \"{FORMAT}\" file")));
     }
-    let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
-    if version != VERSION as u64 {
-        return Err(PageError::input(format!("version {version}; this page reads version {VERSION}")));
-    }
+    version::check(&value, VERSION)?;
     let file: CustomFile =
         serde_json::from_value(value).map_err(|e| PageError::input(format!("malformed questions ({e})")))?;
     let mut questions: Vec<CustomQuestion> = Vec::new();
@@ -325,11 +323,16 @@ mod tests {
         for (text, wanted) in [
             ("{", "not JSON"),
             ("[]", "not a \"gpo-custom-questions\" file"),
-            (r#"{"format":"gpo-custom-questions","version":2,"questions":[]}"#, "version 2"),
+            (
+                r#"{"format":"gpo-custom-questions","version":2,"questions":[]}"#,
+                "version 2, written by a newer version",
+            ),
+            (r#"{"format":"gpo-custom-questions","questions":[]}"#, "version 0, older than this page reads"),
             (r#"{"format":"gpo-custom-questions","version":1,"questions":7}"#, "malformed questions"),
         ] {
             let error = parse(text, None, 4).err().unwrap_or_else(|| panic!("{text} was read"));
-            assert!(matches!(error, PageError::Input(_)) && error.to_string().contains(wanted), "{text}: {error}");
+            let kind = matches!(error, PageError::Input(_) | PageError::Version { .. });
+            assert!(kind && error.to_string().contains(wanted), "{text}: {error}");
         }
         let file = r#"{"format":"gpo-custom-questions","version":1,"questions":[
             {"key":"custom-1","text":"Fine?","options":["Yes","No"]},

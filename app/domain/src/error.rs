@@ -28,15 +28,42 @@ pub enum PageError {
     /// A file or entry could not be written (its serialisation failed).
     #[error("{0}")]
     Write(String),
-    /// The browser refused (storage full or blocked, a download link, no window).
+    /// A stored or imported record of another version than this page reads: a newer one is
+    /// never overwritten, an older one is refused (no earlier version exists to migrate from).
+    #[error("{}", version_text(*found, *reads))]
+    Version { found: u64, reads: u32 },
+    /// The browser's storage for this page is full (a `QuotaExceededError`): what was stored
+    /// before is still there, what was to be written is not.
+    #[error("this browser's storage for the page is full")]
+    StorageFull,
+    /// The browser refused (storage blocked, a download link, no window).
     #[error("{0}")]
     Browser(String),
+}
+
+fn version_text(found: u64, reads: u32) -> String {
+    if found > reads as u64 {
+        format!("version {found}, written by a newer version of this page (this one reads version {reads})")
+    } else {
+        format!("version {found}, older than this page reads (version {reads}), and there is no migration from it")
+    }
 }
 
 impl PageError {
     /// Whether the device GPO runs on failed (then the page continues on the CPU).
     pub fn is_device(&self) -> bool {
         matches!(self, Self::Device(_))
+    }
+
+    /// A record written by a newer version of the page: left as it is, never overwritten.
+    pub fn is_newer_version(&self) -> bool {
+        matches!(self, Self::Version { found, reads } if *found > *reads as u64)
+    }
+
+    /// Whether trying the same download again may succeed: a failed or cut-off transfer (not a
+    /// file that arrived whole and is wrong).
+    pub fn worth_retrying(&self) -> bool {
+        matches!(self, Self::Download { .. } | Self::Bundle(BundleError::Truncated { .. }))
     }
 
     pub fn input(detail: impl Into<String>) -> Self {
@@ -70,6 +97,27 @@ mod tests {
             PageError::Download { url: "bundle/x".into(), detail: "HTTP 404".into() }.to_string(),
             "bundle/x: HTTP 404"
         );
+    }
+
+    #[test]
+    fn a_newer_version_is_told_apart_from_an_older_one() {
+        let newer = PageError::Version { found: 2, reads: 1 };
+        assert!(newer.is_newer_version());
+        assert_eq!(newer.to_string(), "version 2, written by a newer version of this page (this one reads version 1)");
+        let older = PageError::Version { found: 0, reads: 1 };
+        assert!(!older.is_newer_version());
+        assert!(older.to_string().contains("older than this page reads (version 1)"), "{older}");
+        assert!(!PageError::StorageFull.is_newer_version());
+    }
+
+    #[test]
+    fn only_a_failed_or_cut_off_download_is_worth_retrying() {
+        assert!(PageError::Download { url: "bundle/m".into(), detail: "network error".into() }.worth_retrying());
+        let cut = BundleError::Truncated { file: "m".into(), got: 10, expected: 20 };
+        assert!(PageError::Bundle(cut).worth_retrying());
+        assert!(!PageError::Bundle(BundleError::Checksum { file: "m".into() }).worth_retrying());
+        assert!(!PageError::StorageFull.worth_retrying());
+        assert!(!PageError::input("bad").worth_retrying());
     }
 
     #[test]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::{Choice, Forecast, SurveyAnswers};
 use crate::error::PageError;
+use crate::version;
 use crate::view::SurveyView;
 
 pub const FORMAT: &str = "gpo-answers";
@@ -114,10 +115,7 @@ pub fn parse_file(text: &str) -> Result<AnswerFile, PageError> {
     if value.get("format").and_then(|f| f.as_str()) != Some(FORMAT) {
         return Err(PageError::input(format!("not a \"{FORMAT}\" file")));
     }
-    let version = value.get("version").and_then(|v| v.as_u64()).unwrap_or(0);
-    if version != VERSION as u64 {
-        return Err(PageError::input(format!("version {version}; this page reads version {VERSION}")));
-    }
+    version::check(&value, VERSION)?;
     serde_json::from_value(value).map_err(|e| PageError::input(format!("malformed answers ({e})")))
 }
 
@@ -277,10 +275,22 @@ mod tests {
     }
 
     #[test]
+    fn a_newer_file_is_told_apart_from_a_broken_one() {
+        let newer = parse_file("{\"format\":\"gpo-answers\",\"version\":2,\"survey\":\"demo\",\"answers\":[]}");
+        assert!(newer.unwrap_err().is_newer_version());
+        for broken in
+            ["{\"format\":\"gpo-answers\",\"version\":0}", "{nope", "{\"format\":\"gpo-answers\",\"version\":1}"]
+        {
+            assert!(!parse_file(broken).unwrap_err().is_newer_version(), "{broken}");
+        }
+    }
+
+    #[test]
     fn a_bad_import_is_one_input_error_that_says_where() {
         for (text, wanted) in [
             ("{\"format\":\"other\"}", "not a \"gpo-answers\" file"),
-            ("{\"format\":\"gpo-answers\",\"version\":9}", "version 9; this page reads version 1"),
+            ("{\"format\":\"gpo-answers\",\"version\":9}", "version 9, written by a newer version"),
+            ("{\"format\":\"gpo-answers\"}", "version 0, older than this page reads"),
             ("{\"format\":\"gpo-answers\",\"version\":1}", "malformed answers"),
             ("{nope", "not JSON"),
             ("[{\"question\":1}]", "not a list of answers"),
@@ -289,7 +299,7 @@ mod tests {
             ("survey,question_key,option_index\ndemo,q1,0\ndemo,q2\n", "CSV row 3"),
         ] {
             let error = parse_import(text, "demo").err().unwrap_or_else(|| panic!("{text:?} was read"));
-            assert!(matches!(error, PageError::Input(_)), "{text:?}: {error:?}");
+            assert!(matches!(error, PageError::Input(_) | PageError::Version { .. }), "{text:?}: {error:?}");
             assert!(error.to_string().contains(wanted), "{text:?}: {error}");
         }
     }

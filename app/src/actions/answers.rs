@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 use crate::domain::answers::SurveyAnswers;
 use crate::domain::list::{PAGE_SIZE, Show, order};
+use crate::domain::unsaved;
 use crate::platform::browser::scroll_to_and_focus;
 use crate::platform::persist;
 use crate::state::{AppState, Level};
@@ -14,11 +15,12 @@ pub fn card_id(question: usize) -> String {
     format!("q-{question}")
 }
 
-fn save(state: AppState) {
+/// Saves the survey's answers merged into what is stored (another tab's answers are kept);
+/// `forgotten`: the key of a question whose answer was just forgotten.
+fn save(state: AppState, forgotten: Option<&str>) {
     let Some(view) = state.current_view() else { return };
-    if let Err(error) = persist::save_answers(&view, &state.answers_of(&view)) {
-        state.notify(Level::Warning, error.to_string());
-    }
+    let result = persist::save_merged(&view, &state.answers_of(&view), forgotten);
+    state.record_save(&unsaved::answers(&view.title), result);
 }
 
 /// Records `option` (or a skip, `None`) for `question` of the survey on screen, keeping GPO's
@@ -33,7 +35,7 @@ pub fn answer(state: AppState, question: usize, option: Option<usize>) {
         let answers = book.entry(view.task.clone()).or_insert_with(|| SurveyAnswers::new(view.survey.questions.len()));
         answers.set(question, option, forecast);
     });
-    save(state);
+    save(state, None);
 }
 
 pub fn forget(state: AppState, question: usize) {
@@ -43,7 +45,8 @@ pub fn forget(state: AppState, question: usize) {
             answers.forget(question);
         }
     });
-    save(state);
+    let key = view.survey.questions.get(question).map(|q| q.key.as_str());
+    save(state, key);
 }
 
 /// After a card left the list, focus the card that took its place (keyboard flow).

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use crate::domain::error::{PageError, summary};
 use crate::domain::records::{from_records, parse_import, to_csv, to_file};
+use crate::domain::unsaved;
 use crate::platform::browser::download;
 use crate::platform::persist;
 use crate::state::{AppState, Level};
@@ -57,9 +58,7 @@ pub fn import(state: AppState, file_name: &str, text: &str) {
         state.book.update(|book| {
             book.insert(view.task.clone(), checked.answers.clone());
         });
-        if let Err(error) = persist::save_answers(view, &checked.answers) {
-            state.notify(Level::Warning, error.to_string());
-        }
+        state.record_save(&unsaved::answers(&view.title), persist::save_answers(view, &checked.answers));
         imported.push(format!("{} answers to {}", checked.used, view.title));
     }
     if !imported.is_empty() {
@@ -77,6 +76,9 @@ pub fn import(state: AppState, file_name: &str, text: &str) {
 pub fn clear_everything(state: AppState) {
     persist::clear_answers();
     state.book.update(|book| book.clear());
+    for view in state.surveys.get_untracked() {
+        state.record_save(&unsaved::answers(&view.title), Ok(()));
+    }
     state.picked.set(None);
     state.list.page.set(0);
     state.notify(Level::Info, "All answers were deleted from this browser.");

@@ -13,7 +13,8 @@ use crate::components::notices::Notices;
 use crate::components::question_list::QuestionList;
 use crate::components::side_panel::SidePanel;
 use crate::components::survey_picker::SurveyPicker;
-use crate::jobs::{runtime, triggers};
+use crate::components::unsaved::UnsavedNotice;
+use crate::jobs::{other_tabs, runtime, triggers};
 use crate::platform::browser::{hash, install_panic_notice};
 use crate::state::editor::Tab;
 use crate::state::{AppState, Phase};
@@ -27,6 +28,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     triggers::install(state);
+    other_tabs::install(state);
     leptos::task::spawn_local(async move {
         runtime::start(state).await;
         if state.phase.get_untracked() == Phase::Ready && hash() == "editor" {
@@ -50,6 +52,7 @@ pub fn App() -> impl IntoView {
         <div class="page">
             <Header/>
             <Notices/>
+            <UnsavedNotice/>
             <ErrorBoundary fallback=|errors| {
                 view! {
                     <section class="load-error" role="alert" data-testid="load-error">

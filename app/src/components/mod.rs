@@ -19,3 +19,4 @@ pub mod question_list;
 pub mod side_panel;
 pub mod similar_questions;
 pub mod survey_picker;
+pub mod unsaved;

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 
 use crate::domain::answers::SurveyAnswers;
 use crate::domain::records::{from_records, to_records};
+use crate::domain::unsaved;
 use crate::platform::{custom_store, persist};
 use crate::state::{AppState, Level};
 
@@ -16,9 +17,7 @@ use crate::state::{AppState, Level};
 /// survey's answers over (dropping answers to the questions in `forget`).
 pub fn apply(state: AppState, forget: &[String]) {
     let custom = state.editor.custom.get_untracked();
-    if let Err(error) = custom_store::save(&custom) {
-        state.notify(Level::Warning, error.to_string());
-    }
+    state.record_save(unsaved::QUESTIONS, custom_store::save(&custom));
     let Some(engine) = state.engine() else { return };
     let engine = Rc::new(engine.with_custom(&state.editor.embedded()));
     let views = engine.views();
@@ -30,11 +29,13 @@ pub fn apply(state: AppState, forget: &[String]) {
             let answers =
                 book.get(&view.task).cloned().unwrap_or_else(|| SurveyAnswers::new(old.survey.questions.len()));
             let records = to_records(old, &answers);
+            let before = records.len();
             let kept: Vec<_> = records.into_iter().filter(|r| !forget.contains(&r.question)).collect();
             let checked = from_records(view, &kept);
             forgotten += answers.touched().saturating_sub(checked.used);
-            if let Err(error) = persist::save_answers(view, &checked.answers) {
-                state.notify(Level::Warning, error.to_string());
+            // Answers are stored by question key: only answers dropped here change what is stored.
+            if checked.used != before {
+                state.record_save(&unsaved::answers(&view.title), persist::save_answers(view, &checked.answers));
             }
             book.insert(view.task.clone(), checked.answers);
         }

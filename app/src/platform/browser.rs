@@ -26,9 +26,35 @@ pub fn storage_get(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
+/// Writes `key`; a full storage is [`PageError::StorageFull`] (the old value is still there).
 pub fn storage_set(key: &str, value: &str) -> Result<(), PageError> {
     let storage = storage().ok_or_else(|| PageError::browser("this browser keeps no localStorage"))?;
-    storage.set_item(key, value).map_err(refused)
+    storage.set_item(key, value).map_err(|error| {
+        let name = js_sys::Reflect::get(&error, &JsValue::from_str("name")).ok().and_then(|n| n.as_string());
+        if name.as_deref() == Some("QuotaExceededError") { PageError::StorageFull } else { refused(error) }
+    })
+}
+
+/// Calls `changed(key, old_value, new_value)` whenever another tab of this origin changes
+/// localStorage (`key` is `None` when it was cleared). The listener lives as long as the page.
+pub fn on_storage_change(changed: impl Fn(Option<String>, Option<String>, Option<String>) + 'static) {
+    let Some(window) = web_sys::window() else { return };
+    let listener =
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::StorageEvent)>::new(move |event: web_sys::StorageEvent| {
+            changed(event.key(), event.old_value(), event.new_value())
+        });
+    if window.add_event_listener_with_callback("storage", listener.as_ref().unchecked_ref()).is_ok() {
+        listener.forget();
+    }
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep_ms(ms: i32) {
+    let Some(window) = web_sys::window() else { return };
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// A browser API's refusal as the page's error.

@@ -1,6 +1,7 @@
 //! Fetching the bundle at start-up: the manifest, then every file of the surveys a person can
 //! answer, each checked against the manifest's size and sha256. The encoder files and the
-//! surveys only the editor uses are downloaded later, when the editor needs them.
+//! surveys only the editor uses are downloaded later, when the editor needs them. A failed or
+//! cut-off transfer is tried again (three tries in all) before it is reported.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -10,6 +11,7 @@ use gpo_core::export::bundle::{BundleError, Manifest, SurveyEntry};
 
 use crate::domain::error::PageError;
 use crate::domain::progress::Progress;
+use crate::platform::browser::sleep_ms;
 use crate::platform::fetch::fetch_bytes;
 
 /// Where the bundle is served, relative to the page.
@@ -58,12 +60,29 @@ impl LoadedBundle {
     }
 }
 
+/// Tries of one file before its download counts as failed: an interrupted or cut-off transfer
+/// is fetched again after [`RETRY_DELAY_MS`] × the tries so far, without reloading the page.
+pub const DOWNLOAD_TRIES: u32 = 3;
+pub const RETRY_DELAY_MS: i32 = 500;
+
 /// Fetches one file of the bundle and checks it against the manifest; `on_bytes(so_far)`.
-async fn fetch_verified(manifest: &Manifest, name: &str, on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, PageError> {
+async fn fetch_verified(manifest: &Manifest, name: &str, mut on_bytes: impl FnMut(u64)) -> Result<Vec<u8>, PageError> {
     let url = format!("{BUNDLE_DIR}/{name}");
-    let bytes = fetch_bytes(&url, on_bytes).await?;
-    manifest.verify(name, &bytes)?;
-    Ok(bytes)
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let result = fetch_bytes(&url, &mut on_bytes).await.and_then(|bytes| {
+            manifest.verify(name, &bytes)?;
+            Ok(bytes)
+        });
+        match result {
+            Err(error) if error.worth_retrying() && tries < DOWNLOAD_TRIES => {
+                on_bytes(0);
+                sleep_ms(RETRY_DELAY_MS * tries as i32).await;
+            }
+            result => return result,
+        }
+    }
 }
 
 /// Downloads and verifies the bundle's files `names` in order, `on_progress` over all of them

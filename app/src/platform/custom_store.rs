@@ -1,6 +1,7 @@
 //! The person's own questions in localStorage, with their embeddings (so they are answerable in
 //! the survey after a reload without loading the encoder). An unreadable entry is set aside and
-//! reported, like saved answers.
+//! reported, like saved answers; an entry of a newer version, or one that cannot be set aside,
+//! is left as it is and never written over.
 
 use gpo_core::embed::EMBED_DIM;
 use gpo_core::export::bundle::Manifest;
@@ -8,7 +9,7 @@ use gpo_core::export::bundle::Manifest;
 use crate::domain::custom::{self, CustomQuestion};
 use crate::domain::error::{PageError, summary};
 use crate::platform::browser::{storage_get, storage_remove, storage_set};
-use crate::platform::persist::set_aside_notice;
+use crate::platform::persist::{newer_notice, set_aside_notice};
 
 pub const CUSTOM_KEY: &str = "gpo.custom.v1";
 
@@ -27,16 +28,17 @@ pub fn load(manifest: &Manifest) -> (Vec<CustomQuestion>, Vec<String>) {
     let what = "Your saved questions";
     let parsed = match custom::parse(&saved, encoder.as_ref().map(|(s, f)| (s.as_str(), f.as_str())), EMBED_DIM) {
         Ok(parsed) => parsed,
-        Err(why) => return (Vec::new(), vec![set_aside_notice(CUSTOM_KEY, &saved, what, &why.to_string())]),
+        Err(error) if error.is_newer_version() => return (Vec::new(), vec![newer_notice(what, &error)]),
+        Err(why) => return (Vec::new(), vec![set_aside_notice(CUSTOM_KEY, &saved, what, &why.to_string()).0]),
     };
     let mut notices = Vec::new();
+    // Rewritten below only when the original is safe beside it (or nothing was wrong with it).
+    let mut rewrite = true;
     if !parsed.problems.is_empty() {
-        notices.push(set_aside_notice(
-            CUSTOM_KEY,
-            &saved,
-            what,
-            &format!("{} could not be read: {}", parsed.problems.len(), summary(&parsed.problems)),
-        ));
+        let why = format!("{} could not be read: {}", parsed.problems.len(), summary(&parsed.problems));
+        let (notice, moved) = set_aside_notice(CUSTOM_KEY, &saved, what, &why);
+        notices.push(notice);
+        rewrite = moved;
     }
     let mut questions = parsed.questions;
     // Keys must be unique and ours; a question without one gets a fresh key.
@@ -53,18 +55,24 @@ pub fn load(manifest: &Manifest) -> (Vec<CustomQuestion>, Vec<String>) {
             "{stale} of your questions must be embedded again (the encoder changed); they are back in the survey once the editor has loaded."
         ));
     }
-    if !notices.is_empty() {
+    if !notices.is_empty() && rewrite {
         let _ = save(&questions);
     }
     (questions, notices)
 }
 
+/// Saves the questions, unless the stored entry is one this page must not write over (a newer
+/// version's, or an unreadable one that could not be set aside).
 pub fn save(questions: &[CustomQuestion]) -> Result<(), PageError> {
+    if let Some(saved) = storage_get(CUSTOM_KEY)
+        && let Err(error) = custom::parse(&saved, None, EMBED_DIM)
+    {
+        return Err(PageError::input(format!("the entry saved there is left as it is: {error}")));
+    }
     if questions.is_empty() {
         storage_remove(CUSTOM_KEY);
         return Ok(());
     }
     let text = custom::to_json(questions, true)?;
     storage_set(CUSTOM_KEY, &text)
-        .map_err(|e| PageError::Browser(format!("your questions could not be saved in this browser: {e}")))
 }

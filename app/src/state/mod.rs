@@ -10,9 +10,11 @@ pub mod editor;
 pub mod list;
 
 use crate::domain::answers::{AnswerBook, SurveyAnswers};
+use crate::domain::error::PageError;
 use crate::domain::prediction::PredictionSet;
 use crate::domain::progress::Progress;
 use crate::domain::settings::BackendChoice;
+use crate::domain::unsaved::Unsaved;
 use crate::domain::view::SurveyView;
 use crate::engine::Engine;
 use crate::engine::backend::BackendInfo;
@@ -81,6 +83,8 @@ pub struct AppState {
     pub predict_job: Job,
     pub timings: RwSignal<Timings>,
     pub notices: RwSignal<Vec<Notice>>,
+    /// What could not be saved in the browser (one notice until it is saved).
+    pub unsaved: RwSignal<Unsaved>,
     /// The question "most informative" picked last.
     pub picked: RwSignal<Option<(usize, usize)>>,
     pub list: ListState,
@@ -107,6 +111,7 @@ impl AppState {
             predict_job: Job::new(),
             timings: RwSignal::new(Timings::default()),
             notices: RwSignal::new(Vec::new()),
+            unsaved: RwSignal::new(Unsaved::default()),
             picked: RwSignal::new(None),
             list: ListState::new(),
             editor: EditorState::new(),
@@ -127,6 +132,14 @@ impl AppState {
                 notices.push(Notice { id, level, text });
             }
         });
+    }
+
+    /// Records whether saving `what` ("your answers to …") in the browser worked.
+    pub fn record_save(&self, what: &str, result: Result<(), PageError>) {
+        let failure = result.err().map(|error| error.to_string());
+        if failure.is_some() || self.unsaved.with_untracked(|u| !u.is_empty()) {
+            self.unsaved.update(|unsaved| unsaved.record(what, failure));
+        }
     }
 
     pub fn dismiss(&self, id: u64) {

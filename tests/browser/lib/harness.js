@@ -4,6 +4,7 @@ import { chromium } from 'playwright-core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { serve } from './server.js';
@@ -27,6 +28,21 @@ export const PREDICT_TIMEOUT = Number(process.env.GPO_PREDICT_TIMEOUT ?? 120_000
 
 export async function startServer() {
   return serve(DIST);
+}
+
+/// A served dist/ and a fresh browser shared by the tests of the enclosing `describe`, closed
+/// after them: `{ server, browser }` once its `before` has run.
+export function suiteBrowser() {
+  const session = {};
+  before(async () => {
+    session.server = await startServer();
+    session.browser = await launch();
+  });
+  after(async () => {
+    await session.browser?.close();
+    await session.server?.close();
+  });
+  return session;
 }
 
 /// A fresh browser profile; `webgpu` adds --enable-unsafe-webgpu (SwiftShader headless).

@@ -12,6 +12,7 @@ import {
   readPrediction,
   startServer,
   storedAnswers,
+  suiteBrowser,
   waitForPrediction,
   waitReady,
 } from '../lib/harness.js';
@@ -233,26 +234,16 @@ describe('answering a survey', () => {
 });
 
 describe('a corrupted or foreign localStorage entry', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    server = await startServer();
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const session = suiteBrowser();
 
   it('is reported, set aside under another key, and the page works', async () => {
+    const { browser, server } = session;
     const { page } = browser;
     await openApp(page, server.url);
     await page.evaluate(() => {
       localStorage.setItem('gpo.answers.v1.oqa', '{"format": "gpo-answers", "version": 1, "survey": "oqa", "answ');
       localStorage.setItem('gpo.answers.v1.gd4', JSON.stringify({ something: 'else' }));
-      localStorage.setItem('gpo.answers.v9.xyz', '<b>not ours</b>');
+      localStorage.setItem('gpo.answers.v1.xyz', '<b>not ours</b>');
       localStorage.setItem('gpo.backend', 'quantum');
     });
     await page.reload();
@@ -261,7 +252,7 @@ describe('a corrupted or foreign localStorage entry', () => {
     await notices.filter({ hasText: 'OpinionQA' }).first().waitFor();
     const text = (await notices.allTextContents()).join('\n');
     assert.match(text, /set aside/);
-    assert.match(text, /gpo\.answers\.v9\.xyz/);
+    assert.match(text, /gpo\.answers\.v1\.xyz/);
     assert.match(text, /<b>|backend/);
     const storage = await page.evaluate(() => Object.fromEntries(Object.entries(localStorage)));
     assert.equal(storage['gpo.answers.v1.oqa'], undefined, 'the corrupted entry was moved');
