@@ -187,6 +187,7 @@ fn save_once(dir: &Path) {
         seed: 0,
         train_respondents: vec!["a".into()],
         holdout_questions: 0.0,
+        holdout: Default::default(),
         validation_respondents: vec!["b".into()],
         best_step: 4,
         best_validation: Some(0.625),
