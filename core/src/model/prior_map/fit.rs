@@ -14,7 +14,7 @@ use super::kernel::{Kernel, MAX_LANDMARKS, Nystrom};
 use super::position::{PositionSums, PositionTable};
 use super::{Known, LOG_FLOOR, PriorMap};
 use crate::embed::TaskEmbeddings;
-use crate::util::linalg::{cholesky, softmax, solve_factored};
+use crate::util::linalg::{cholesky, dot64, softmax, solve_factored};
 use crate::util::par;
 use crate::util::rng::Rng;
 
@@ -24,6 +24,9 @@ pub const LAMBDAS: [f64; 4] = [0.01, 0.03, 0.1, 0.3];
 pub const QUESTION_FOLDS: usize = 5;
 /// Folds on which the strengths are chosen (the others are fitted at the chosen ones only).
 const SELECTION_FOLDS: usize = 2;
+/// Questions whose features are computed together, rows of a block of ΦᵀΦ.
+const FEATURE_BLOCK: usize = 16;
+const GRAM_BLOCK: usize = 64;
 /// Bases kept for reuse, the most recently used.
 const SHARED_BASES: usize = 4;
 /// The kernel, chosen on OpinionQA questions held out at random (docs/RESULTS.md): γ = 2 on
@@ -52,7 +55,9 @@ pub struct Basis {
     questions: Vec<usize>,
     fold_of: Vec<usize>,
     folds: usize,
-    nystrom: Option<Nystrom>,
+    /// The embeddings it was computed on (their fingerprint).
+    embeddings_key: u64,
+    nystrom: Option<Arc<Nystrom>>,
     /// Per question of `questions` (in that order): its options' features, centred (`options × m`).
     features: Vec<Vec<f64>>,
     /// ΦᵀΦ of each fold's complement, the last of all questions (lower triangles, `m × m`).
@@ -77,36 +82,103 @@ impl Basis {
             rows.truncate(MAX_LANDMARKS);
             rows.sort_unstable();
         }
-        let nystrom = if rows.is_empty() { None } else { Nystrom::new(KERNEL, embeddings, rows) };
-        let m = nystrom.as_ref().map_or(0, Nystrom::len);
+        let nystrom = if rows.is_empty() { None } else { Nystrom::new(KERNEL, embeddings, rows).map(Arc::new) };
+        let m = nystrom.as_ref().map_or(0, |n| n.len());
+        // Features of every known option, a block of questions at a time (on every core).
         let features: Vec<Vec<f64>> = match &nystrom {
-            Some(map) => par::map(questions, |&q| {
-                let rows = embeddings.offsets[q] * embeddings.dim..embeddings.offsets[q + 1] * embeddings.dim;
-                centred(map.features(embeddings, &embeddings.data[rows]), m)
-            }),
+            Some(map) => {
+                let blocks: Vec<&[usize]> = questions.chunks(FEATURE_BLOCK).collect();
+                par::map(&blocks, |block| {
+                    let vectors = |q: usize| {
+                        &embeddings.data
+                            [embeddings.offsets[q] * embeddings.dim..embeddings.offsets[q + 1] * embeddings.dim]
+                    };
+                    let mut k: Vec<f64> =
+                        block.iter().flat_map(|&q| map.kernel.rows(embeddings, &map.landmarks, vectors(q))).collect();
+                    map.solve_rows(&mut k);
+                    let mut at = 0;
+                    block
+                        .iter()
+                        .map(|&q| {
+                            let n = embeddings.options(q) * m;
+                            at += n;
+                            centred(k[at - n..at].to_vec(), m)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .into_iter()
+                .flatten()
+                .collect()
+            }
             None => vec![Vec::new(); questions.len()],
         };
-        // Lower triangles of each fold's ΦᵀΦ.
-        let mut parts = vec![vec![0.0f64; m * m]; folds];
-        for (i, &q) in questions.iter().enumerate() {
-            let xtx = &mut parts[fold_of[q]];
-            for x in features[i].chunks_exact(m.max(1)) {
-                for a in 0..m {
-                    xtx[a * m..a * m + a + 1].iter_mut().zip(&x[..=a]).for_each(|(s, xb)| *s += x[a] * xb);
-                }
-            }
-        }
+        // Lower triangles of each fold's ΦᵀΦ, a block of rows at a time (column-major, so that
+        // each entry is one contiguous dot product per block).
+        let parts: Vec<Vec<f64>> = par::map(&(0..folds).collect::<Vec<_>>(), |&fold| {
+            let rows = questions.iter().zip(&features).filter(|(q, _)| fold_of[**q] == fold).map(|(_, f)| f);
+            lower_gram(rows.flat_map(|f| f.chunks_exact(m.max(1))).collect(), m)
+        });
         let mut total = vec![0.0f64; m * m];
         parts.iter().for_each(|p| total.iter_mut().zip(p).for_each(|(t, v)| *t += v));
         let mut grams: Vec<Vec<f64>> =
             parts.iter().map(|part| total.iter().zip(part).map(|(t, p)| t - p).collect()).collect();
         grams.push(total);
-        Self { questions: questions.to_vec(), fold_of, folds, nystrom, features, grams, factors: Default::default() }
+        let embeddings_key = fingerprint(embeddings, &[]);
+        Self {
+            questions: questions.to_vec(),
+            fold_of,
+            folds,
+            embeddings_key,
+            nystrom,
+            features,
+            grams,
+            factors: Default::default(),
+        }
     }
 
     /// The questions it was computed for.
     pub fn questions(&self) -> &[usize] {
         &self.questions
+    }
+
+    /// The basis of a subset of its questions (sorted, all among `self.questions`): the same
+    /// landmarks, features and question folds, each fold's ΦᵀΦ less the questions left out —
+    /// what a training's respondent-fold tables need, whose questions are the training table's
+    /// but for the few that only the left-out respondents answered.
+    fn restricted(&self, questions: &[usize]) -> Self {
+        let m = self.m();
+        let index: HashMap<usize, usize> = self.questions.iter().enumerate().map(|(i, &q)| (q, i)).collect();
+        let kept: std::collections::HashSet<usize> = questions.iter().copied().collect();
+        // ΦᵀΦ of the questions left out, per fold; out of every fold's complement but its own.
+        let removed: Vec<Vec<f64>> = par::map(&(0..self.folds).collect::<Vec<_>>(), |&fold| {
+            let rows = self
+                .questions
+                .iter()
+                .zip(&self.features)
+                .filter(|(q, _)| !kept.contains(q) && self.fold_of[**q] == fold);
+            lower_gram(rows.flat_map(|(_, f)| f.chunks_exact(m.max(1))).collect(), m)
+        });
+        let mut all_removed = vec![0.0f64; m * m];
+        removed.iter().for_each(|r| all_removed.iter_mut().zip(r).for_each(|(a, v)| *a += v));
+        let mut grams = self.grams.clone();
+        for (g, gram) in grams.iter_mut().enumerate() {
+            let own = removed.get(g);
+            for (i, value) in gram.iter_mut().enumerate() {
+                *value -= all_removed[i] - own.map_or(0.0, |r| r[i]);
+            }
+        }
+        let mut fold_of = vec![usize::MAX; self.fold_of.len()];
+        questions.iter().for_each(|&q| fold_of[q] = self.fold_of[q]);
+        Self {
+            questions: questions.to_vec(),
+            fold_of,
+            folds: self.folds,
+            embeddings_key: self.embeddings_key,
+            nystrom: self.nystrom.clone(),
+            features: questions.iter().map(|q| self.features[index[q]].clone()).collect(),
+            grams,
+            factors: Default::default(),
+        }
     }
 
     /// [`Basis::new`], kept for the next calls with the same embeddings and questions: the
@@ -122,7 +194,18 @@ impl Basis {
             recent.push(hit.clone());
             return hit.1;
         }
-        let basis = Arc::new(Self::new(embeddings, questions));
+        // A kept basis over the same embeddings whose questions include these, missing few.
+        let embeddings_key = fingerprint(embeddings, &[]);
+        let superset = recent.iter().rev().find(|(_, b)| {
+            b.embeddings_key == embeddings_key
+                && b.folds > 1
+                && questions.len() * 10 >= b.questions.len() * 9
+                && questions.iter().all(|q| b.questions.binary_search(q).is_ok())
+        });
+        let basis = Arc::new(match superset {
+            Some((_, b)) => b.restricted(questions),
+            None => Self::new(embeddings, questions),
+        });
         if recent.len() == SHARED_BASES {
             recent.remove(0);
         }
@@ -131,7 +214,7 @@ impl Basis {
     }
 
     fn m(&self) -> usize {
-        self.nystrom.as_ref().map_or(0, Nystrom::len)
+        self.nystrom.as_ref().map_or(0, |n| n.len())
     }
 
     /// The Cholesky factor of fold `fold`'s ΦᵀΦ + λI (`folds`: all questions) at the `l`-th λ.
@@ -175,6 +258,25 @@ impl Basis {
             None => vec![0.0; xty.len()],
         }
     }
+}
+
+/// The lower triangle of `Σ x xᵀ` over `rows` (each `m` long), a block of rows at a time
+/// (column-major, so that each entry is one contiguous dot product per block).
+fn lower_gram(rows: Vec<&[f64]>, m: usize) -> Vec<f64> {
+    let mut xtx = vec![0.0f64; m * m];
+    let mut columns = Vec::new();
+    for block in rows.chunks(GRAM_BLOCK) {
+        let b = block.len();
+        columns.clear();
+        columns.extend((0..m).flat_map(|a| block.iter().map(move |row| row[a])));
+        for a in 0..m {
+            let column = &columns[a * b..(a + 1) * b];
+            for c in 0..=a {
+                xtx[a * m + c] += dot64(column, &columns[c * b..(c + 1) * b]);
+            }
+        }
+    }
+    xtx
 }
 
 /// Rows (`options × m`) centred on their mean row.
@@ -406,6 +508,32 @@ mod tests {
         let (prior, loading) = fit.map.estimate(&embeddings, &three);
         assert!(prior.iter().all(|p| (p - 1.0 / 3.0).abs() < 0.05), "{prior:?}");
         assert_eq!(loading.len(), 3);
+    }
+
+    #[test]
+    fn a_restricted_basis_has_the_grams_of_its_own_features() {
+        let (embeddings, _, _) = two_kinds(60);
+        let all: Vec<usize> = (0..60).collect();
+        let full = Basis::new(&embeddings, &all);
+        let subset: Vec<usize> = all.iter().copied().filter(|q| q % 13 != 5).collect();
+        let sub = full.restricted(&subset);
+        let m = sub.m();
+        assert_eq!((m, sub.folds, sub.questions()), (full.m(), full.folds, &subset[..]));
+        for g in 0..=sub.folds {
+            let rows: Vec<&[f64]> = subset
+                .iter()
+                .zip(&sub.features)
+                .filter(|(q, _)| g == sub.folds || sub.fold_of[**q] != g)
+                .flat_map(|(_, f)| f.chunks_exact(m))
+                .collect();
+            let direct = lower_gram(rows, m);
+            for a in 0..m {
+                for c in 0..=a {
+                    let (x, y) = (sub.grams[g][a * m + c], direct[a * m + c]);
+                    assert!((x - y).abs() < 1e-9 * (1.0 + y.abs()), "fold {g} ({a}, {c}): {x} vs {y}");
+                }
+            }
+        }
     }
 
     #[test]

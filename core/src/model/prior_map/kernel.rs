@@ -25,6 +25,15 @@ pub struct Slot {
 }
 
 impl Slot {
+    /// The slot of row `row` of `offsets` (a row past the last question: an empty slot).
+    pub fn of_row(offsets: &[usize], row: usize) -> Slot {
+        let q = offsets.partition_point(|&start| start <= row).saturating_sub(1);
+        match (offsets.get(q), offsets.get(q + 1)) {
+            (Some(&start), Some(&end)) if row < end => Slot { options: end - start, position: row - start },
+            _ => Slot { options: 0, position: 0 },
+        }
+    }
+
     /// The slot of every row of `offsets`.
     pub fn of_rows(offsets: &[usize]) -> Vec<Slot> {
         offsets
@@ -57,11 +66,11 @@ impl Kernel {
     pub fn rows(&self, source: &TaskEmbeddings, landmarks: &[usize], vectors: &[f32]) -> Vec<f64> {
         let dim = source.dim;
         let options = vectors.len() / dim.max(1);
-        let slots = Slot::of_rows(&source.offsets);
+        let slots: Vec<Slot> = landmarks.iter().map(|&l| Slot::of_row(&source.offsets, l)).collect();
         let mut out = Vec::with_capacity(options * landmarks.len());
         for (o, x) in vectors.chunks_exact(dim).enumerate() {
             let slot = Slot { options, position: o };
-            out.extend(landmarks.iter().map(|&l| self.eval(x, slot, source.row(l), slots[l])));
+            out.extend(landmarks.iter().zip(&slots).map(|(&l, &s)| self.eval(x, slot, source.row(l), s)));
         }
         out
     }
@@ -113,15 +122,21 @@ impl Nystrom {
 
     /// `φ` of every option of a question embedded as `vectors`: `options × m`, row-major.
     pub fn features(&self, source: &TaskEmbeddings, vectors: &[f32]) -> Vec<f64> {
-        let m = self.len();
         let mut rows = self.kernel.rows(source, &self.landmarks, vectors);
-        // Forward substitution R φ = k, row by row.
-        for row in rows.chunks_exact_mut(m) {
-            for i in 0..m {
-                row[i] = (row[i] - dot64(&self.factor[i * m..i * m + i], &row[..i])) / self.factor[i * m + i];
+        self.solve_rows(&mut rows);
+        rows
+    }
+
+    /// Turns kernel rows `k(L, x)` (`rows × m`) into features `R⁻¹ k` in place, all rows at
+    /// each step, so that the factor is read once for the block rather than once per row.
+    pub fn solve_rows(&self, rows: &mut [f64]) {
+        let m = self.len();
+        for i in 0..m {
+            let (r, diagonal) = (&self.factor[i * m..i * m + i], self.factor[i * m + i]);
+            for row in rows.chunks_exact_mut(m) {
+                row[i] = (row[i] - dot64(r, &row[..i])) / diagonal;
             }
         }
-        rows
     }
 
     /// The kernel-space weights `β = R⁻ᵀ w` of feature weights `w`, so that `φ(x)·w = k(L, x)·β`.
