@@ -14,7 +14,7 @@ pub fn SimilarQuestions() -> impl IntoView {
     move || {
         let similar = similar();
         let closest = similar.first()?.clone();
-        let percent = |s: f64| format!("{:.0} %", 100.0 * s);
+        let percent = |s: f64| format!("{:.0}\u{a0}%", 100.0 * s);
         if closest.similarity >= CLOSE {
             let items = similar
                 .into_iter()
