@@ -3,6 +3,7 @@
 //! question's mean, to its centred log prior, fitted on the questions with a known prior, its
 //! strength chosen by cross-validation over question folds. The same for everyone.
 
+use super::new_questions::row_estimates;
 use crate::data::Survey;
 use crate::embed::TaskEmbeddings;
 use crate::model::Population;
@@ -94,9 +95,6 @@ impl Predictor for LinearTextPrior {
     }
 
     fn predict(&self, _survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
-        Ok(episodes
-            .iter()
-            .map(|e| e.targets.iter().map(|&q| self.estimated[self.offsets[q]..self.offsets[q + 1]].to_vec()).collect())
-            .collect())
+        Ok(row_estimates(&self.estimated, &self.offsets, episodes))
     }
 }

@@ -51,21 +51,22 @@ pub struct TextPrior<'a> {
     pub offsets: &'a [usize],
 }
 
+/// Each episode's targets read off a per-row estimate (`estimated[offsets[q]..offsets[q + 1]]`),
+/// the same for everyone: what every text-only prior predicts.
+pub fn row_estimates(estimated: &[f32], offsets: &[usize], episodes: &[Episode]) -> Vec<Vec<Vec<f32>>> {
+    episodes
+        .iter()
+        .map(|e| e.targets.iter().map(|&q| estimated[offsets[q]..offsets[q + 1]].to_vec()).collect())
+        .collect()
+}
+
 impl Predictor for TextPrior<'_> {
     fn name(&self) -> String {
         "text-prior".into()
     }
 
     fn predict(&self, _survey: &Survey, episodes: &[Episode]) -> Result<Vec<Vec<Vec<f32>>>, EvalError> {
-        Ok(episodes
-            .iter()
-            .map(|e| {
-                e.targets
-                    .iter()
-                    .map(|&q| self.population.estimated[self.offsets[q]..self.offsets[q + 1]].to_vec())
-                    .collect()
-            })
-            .collect())
+        Ok(row_estimates(&self.population.estimated, self.offsets, episodes))
     }
 }
 

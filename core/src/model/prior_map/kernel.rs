@@ -33,14 +33,6 @@ impl Slot {
             _ => Slot { options: 0, position: 0 },
         }
     }
-
-    /// The slot of every row of `offsets`.
-    pub fn of_rows(offsets: &[usize]) -> Vec<Slot> {
-        offsets
-            .windows(2)
-            .flat_map(|w| (0..w[1] - w[0]).map(move |position| Slot { options: w[1] - w[0], position }))
-            .collect()
-    }
 }
 
 /// `k(a, b) = exp(−γ‖eₐ − e_b‖²) · slot_mismatch^(differences in option count and position)`.
@@ -90,12 +82,12 @@ impl Nystrom {
     /// factorised even with a larger jitter.
     pub fn new(kernel: Kernel, source: &TaskEmbeddings, landmarks: Vec<usize>) -> Option<Self> {
         let m = landmarks.len();
-        let slots = Slot::of_rows(&source.offsets);
+        let slots: Vec<Slot> = landmarks.iter().map(|&l| Slot::of_row(&source.offsets, l)).collect();
         let mut gram = vec![0.0f64; m * m];
         for i in 0..m {
             for j in 0..=i {
                 let (a, b) = (landmarks[i], landmarks[j]);
-                let k = kernel.eval(source.row(a), slots[a], source.row(b), slots[b]);
+                let k = kernel.eval(source.row(a), slots[i], source.row(b), slots[j]);
                 gram[i * m + j] = k;
                 gram[j * m + i] = k;
             }
@@ -161,7 +153,7 @@ mod tests {
         let kernel = Kernel { gamma: 0.7, slot_mismatch: 0.5 };
         let landmarks: Vec<usize> = (0..source.rows()).collect();
         let map = Nystrom::new(kernel, &source, landmarks.clone()).expect("positive definite");
-        let slots = Slot::of_rows(&source.offsets);
+        let slots: Vec<Slot> = (0..source.rows()).map(|r| Slot::of_row(&source.offsets, r)).collect();
         let question = &source.data[2 * 3..5 * 3]; // question 1: rows 2..5
         let phi = map.features(&source, question);
         let m = map.len();
